@@ -1,0 +1,113 @@
+"""hgq — the 包保 service-case system of a high-tech zone.
+
+``create_app`` builds the Flask application: configuration layers, extensions,
+blueprints, error pages and CLI commands.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Settings, later layers winning: :class:`hgq.config.DefaultConfig`,
+    ``instance/config.py``, ``HGQ_*`` environment variables, then ``config``."""
+    instance_path = os.environ.get("HGQ_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object("hgq.config.DefaultConfig")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("HGQ")
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _finish_config(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Derive the settings that depend on the instance folder."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        url = app.config.get("DATABASE_URL") or (
+            f"sqlite:///{Path(app.instance_path, 'hgq.sqlite')}"
+        )
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read instance/secret_key, creating it (owner-only) on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from hgq import models  # noqa: F401  (the whole schema, for the mapper and Alembic)
+    from hgq.accounts.sessions import init_login
+    from hgq.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    csrf.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hgq.accounts.admin_views import bp as admin_accounts_bp
+    from hgq.accounts.views import bp as auth_bp
+    from hgq.admin.views import bp as admin_bp
+    from hgq.enterprises.admin_views import bp as admin_enterprises_bp
+    from hgq.enterprises.views import bp as enterprises_bp
+    from hgq.home.views import bp as home_bp
+
+    for bp in (
+        auth_bp,
+        home_bp,
+        enterprises_bp,
+        admin_bp,
+        admin_accounts_bp,
+        admin_enterprises_bp,
+    ):
+        app.register_blueprint(bp)
+
+
+def register_errors(app: Flask) -> None:
+    from hgq.errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from hgq.demo.cli import demo_command
+
+    app.cli.add_command(demo_command)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from hgq.templating import init_templating
+
+    init_templating(app)

@@ -1,0 +1,129 @@
+"""Who may see and do what. Every view and service asks this module; none decides alone.
+
+Rules (DESIGN §1):
+- admin and committee see every enterprise;
+- an officer sees the enterprises he currently covers, a leader those he currently leads;
+- an enterprise user sees only his own enterprise;
+- a department user sees enterprises only through matters handed to the department
+  (cases, from the case workflow on), so none through the registry itself.
+
+Objects that exist but are not visible answer 404, exactly like missing ones.
+Every view carries one of the decorators below; a test fails for any view without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user, login_required
+
+from hgq.accounts.models import Role, User
+from hgq.enterprises.models import Assignment, Enterprise
+from hgq.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ACCESS_ATTR = "_hgq_access"
+
+
+# -- view decorators ------------------------------------------------------------
+def public(view: F) -> F:
+    """Anyone, signed in or not (the login page, static pages)."""
+    setattr(view, ACCESS_ATTR, "public")
+    return view
+
+
+def signed_in(view: F) -> F:
+    """Any signed-in user; the view narrows what it shows through this module."""
+    wrapped = login_required(view)
+    setattr(wrapped, ACCESS_ATTR, "signed_in")
+    return wrapped  # type: ignore[return-value]
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Signed in and holding one of ``roles``; 403 otherwise."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped = login_required(wrapper)
+        setattr(wrapped, ACCESS_ATTR, ("roles", frozenset(roles)))
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+admin_required = roles_required(Role.ADMIN)
+staff_required = roles_required(*(set(Role) - {Role.ENTERPRISE}))
+
+
+# -- enterprises ----------------------------------------------------------------
+def _current_assignment_where(column: sa.ColumnElement[int], user: User) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        Assignment.enterprise_id == Enterprise.id,
+        Assignment.end_date.is_(None),
+        column == user.id,
+    )
+
+
+def enterprise_visibility(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause on ``Enterprise`` that is true for the enterprises ``user`` may see."""
+    if user.has_role(Role.ADMIN, Role.COMMITTEE):
+        return sa.true()
+    clauses: list[sa.ColumnElement[bool]] = []
+    if user.has_role(Role.OFFICER):
+        clauses.append(_current_assignment_where(Assignment.officer_id, user))
+    if user.has_role(Role.LEADER):
+        clauses.append(_current_assignment_where(Assignment.leader_id, user))
+    if user.has_role(Role.ENTERPRISE) and user.enterprise_id is not None:
+        clauses.append(Enterprise.id == user.enterprise_id)
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def select_visible_enterprises(user: User) -> sa.Select[tuple[Enterprise]]:
+    """The enterprises ``user`` may see, as a Select to filter, order and paginate."""
+    return sa.select(Enterprise).where(enterprise_visibility(user))
+
+
+def can_view_enterprise(user: User, enterprise: Enterprise) -> bool:
+    stmt = sa.select(sa.literal(True)).where(
+        Enterprise.id == enterprise.id, enterprise_visibility(user)
+    )
+    return bool(db.session.scalar(stmt))
+
+
+def access_enterprise(user: User, enterprise_id: int) -> Enterprise:
+    """The enterprise if ``user`` may see it; 404 whether it is missing or not his."""
+    enterprise = db.session.scalar(
+        select_visible_enterprises(user).where(Enterprise.id == enterprise_id)
+    )
+    if enterprise is None:
+        abort(404)
+    return enterprise
+
+
+def select_board_enterprises(user: User) -> sa.Select[tuple[Enterprise]]:
+    """挂牌公示 is public within the administration: every staff member sees who covers
+    every enterprise (names and phones of the covering staff, no enterprise internals);
+    an enterprise user sees only the entry of his own enterprise."""
+    if user.is_staff:
+        return sa.select(Enterprise)
+    return select_visible_enterprises(user)
+
+
+def can_see_assignment_history(user: User) -> bool:
+    """Past coverage is internal: staff who oversee coverage see it, enterprises do not."""
+    return user.has_role(Role.ADMIN, Role.COMMITTEE, Role.LEADER)
+
+
+def can_manage_registry(user: User) -> bool:
+    """Users, departments, enterprises, projects and assignments are the admin's."""
+    return user.has_role(Role.ADMIN)

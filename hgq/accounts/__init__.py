@@ -1,0 +1,1 @@
+"""Accounts: departments, users, roles, and signing in and out."""

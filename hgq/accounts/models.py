@@ -1,0 +1,136 @@
+"""Departments, users and their roles (DESIGN §1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hgq.db import Base, TimestampMixin, UTCDateTime, enum_type
+
+if TYPE_CHECKING:
+    from hgq.enterprises.models import Enterprise
+
+
+class Role(StrEnum):
+    """What a user may do; a user holds one or several."""
+
+    OFFICER = "officer"  # 包保责任人: visits assigned enterprises, handles level 1
+    LEADER = "leader"  # 包保领导: oversees enterprises and officers, handles level 2
+    COMMITTEE = "committee"  # 工委、管委: level 3, sees everything
+    DEPARTMENT = "department"  # 行业部门/承办部门: indicators, cases handed to the department
+    ENTERPRISE = "enterprise"  # 企业: its own requests and cases only
+    ADMIN = "admin"  # 系统管理员: users, departments, enterprises, assignments
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.OFFICER: "包保责任人",
+    Role.LEADER: "包保领导",
+    Role.COMMITTEE: "工委管委",
+    Role.DEPARTMENT: "行业部门",
+    Role.ENTERPRISE: "企业用户",
+    Role.ADMIN: "系统管理员",
+}
+
+# Staff roles act for the zone; an enterprise user acts only for its enterprise.
+STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE}
+
+
+class Department(TimestampMixin, Base):
+    """A department (部门) of the zone's administration."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    # 行业部门 answer for indicators and take cases handed to them (交办).
+    is_industry: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(sa.String(500), default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    users: Mapped[list[User]] = relationship(back_populates="department")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserRole(Base):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="role_links")
+
+
+class User(UserMixin, TimestampMixin, Base):
+    """A person who signs in: staff of the zone, or an account of one enterprise."""
+
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("username = lower(username)", name="username_lowercase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(50))
+    phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    # Set for enterprise accounts only; several accounts may share one enterprise.
+    enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    # Bumped to end every open session of this user (deactivation, password reset).
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    department: Mapped[Department | None] = relationship(back_populates="users")
+    enterprise: Mapped[Enterprise | None] = relationship(back_populates="accounts")
+    role_links: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    # -- roles -----------------------------------------------------------------
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(link.role for link in self.role_links)
+
+    def has_role(self, *roles: Role) -> bool:
+        """True if the user holds any of ``roles``."""
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return not self.roles.isdisjoint(STAFF_ROLES)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [role.label for role in Role if role in self.roles]
+
+    # -- Flask-Login -----------------------------------------------------------
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        # The session version travels in the cookie, so bumping it logs the user out.
+        return f"{self.id}:{self.session_version}"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,73 @@
+"""Signing in and out, and the user's own account page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from hgq import access
+from hgq.accounts import services
+from hgq.accounts.forms import LoginForm, PasswordChangeForm
+from hgq.errors import DomainError
+from hgq.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-site paths may be redirected to after login (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data or "", form.password.data or "")
+        if user is None:
+            flash("用户名或密码错误，或账号已停用。", "danger")
+        else:
+            session.clear()  # a fresh session at sign-in: nothing carries over
+            login_user(user)
+            services.record_login(user)
+            db.session.commit()
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("home.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@access.signed_in
+def logout() -> Response:
+    logout_user()
+    session.clear()
+    flash("您已安全退出。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@access.signed_in
+def account() -> str | Response:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(
+                current_user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except DomainError as exc:
+            form.current_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user)  # keep this session; the others have ended
+            flash("密码已修改，其他设备上的登录已失效。", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)

@@ -1,0 +1,1 @@
+"""The demo zone: realistic departments, enterprises, accounts and assignments."""

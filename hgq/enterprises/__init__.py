@@ -1,0 +1,1 @@
+"""Enterprises, their key projects, and 联点包保 assignments."""

@@ -1,0 +1,244 @@
+"""Changes to enterprises, projects, tags and assignments (联点包保).
+
+Services check the domain's rules, change, and flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from hgq.accounts.models import Role, User
+from hgq.enterprises.credit_code import InvalidCreditCode, normalize_credit_code
+from hgq.enterprises.models import Assignment, Enterprise, Project, ProjectStage, Tag
+from hgq.errors import NotAllowed, VersionConflict
+from hgq.extensions import db
+from hgq.timeutil import local_today
+
+
+def _check_version(obj: Enterprise | Project, expected_version: int | None) -> None:
+    if expected_version is not None and obj.version != expected_version:
+        raise VersionConflict()
+
+
+def _unique(
+    column: sa.ColumnElement[str], value: str, exclude_id: int | None, message: str
+) -> None:
+    stmt = sa.select(sa.literal(1)).where(column == value)
+    if exclude_id is not None:
+        stmt = stmt.where(column.table.c.id != exclude_id)  # type: ignore[attr-defined]
+    if db.session.scalar(stmt) is not None:
+        raise NotAllowed(message)
+
+
+def _tags(tag_ids: Sequence[int]) -> list[Tag]:
+    if not tag_ids:
+        return []
+    tags = list(db.session.scalars(sa.select(Tag).where(Tag.id.in_(tag_ids)).order_by(Tag.id)))
+    if len(tags) != len(set(tag_ids)):
+        raise NotAllowed("所选标签不存在")
+    return tags
+
+
+def create_enterprise(
+    *,
+    name: str,
+    credit_code: str,
+    industry: str = "",
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    tag_ids: Sequence[int] = (),
+) -> Enterprise:
+    """Register an enterprise. Raises NotAllowed for an invalid or taken credit code,
+    or a taken name."""
+    enterprise = Enterprise()
+    _fill_enterprise(
+        enterprise, name, credit_code, industry, address, contact_name, contact_phone, tag_ids
+    )
+    db.session.add(enterprise)
+    db.session.flush()
+    return enterprise
+
+
+def update_enterprise(
+    enterprise: Enterprise,
+    *,
+    expected_version: int | None,
+    name: str,
+    credit_code: str,
+    industry: str,
+    address: str,
+    contact_name: str,
+    contact_phone: str,
+    tag_ids: Sequence[int],
+    is_active: bool,
+) -> Enterprise:
+    _check_version(enterprise, expected_version)
+    if not is_active and enterprise.is_active and enterprise.current_assignment is not None:
+        raise NotAllowed("该企业仍有在用的包保关系，请先结束包保后再停用")
+    _fill_enterprise(
+        enterprise, name, credit_code, industry, address, contact_name, contact_phone, tag_ids
+    )
+    enterprise.is_active = is_active
+    db.session.flush()
+    return enterprise
+
+
+def _fill_enterprise(
+    enterprise: Enterprise,
+    name: str,
+    credit_code: str,
+    industry: str,
+    address: str,
+    contact_name: str,
+    contact_phone: str,
+    tag_ids: Sequence[int],
+) -> None:
+    try:
+        code = normalize_credit_code(credit_code)
+    except InvalidCreditCode as exc:
+        raise NotAllowed(str(exc)) from exc
+    name = name.strip()
+    _unique(Enterprise.name, name, enterprise.id, f"企业“{name}”已存在")
+    _unique(Enterprise.credit_code, code, enterprise.id, f"统一社会信用代码{code}已被其他企业使用")
+    enterprise.name = name
+    enterprise.credit_code = code
+    enterprise.industry = industry.strip()
+    enterprise.address = address.strip()
+    enterprise.contact_name = contact_name.strip()
+    enterprise.contact_phone = contact_phone.strip()
+    enterprise.tags = _tags(tag_ids)
+
+
+def create_tag(name: str) -> Tag:
+    name = name.strip()
+    _unique(Tag.name, name, None, f"标签“{name}”已存在")
+    tag = Tag(name=name)
+    db.session.add(tag)
+    db.session.flush()
+    return tag
+
+
+# -- projects -------------------------------------------------------------------
+def _check_project_name(enterprise_id: int, name: str, exclude_id: int | None) -> str:
+    name = name.strip()
+    stmt = sa.select(Project.id).where(Project.enterprise_id == enterprise_id, Project.name == name)
+    if exclude_id is not None:
+        stmt = stmt.where(Project.id != exclude_id)
+    if db.session.scalar(stmt) is not None:
+        raise NotAllowed(f"该企业已有名为“{name}”的项目")
+    return name
+
+
+def create_project(
+    enterprise: Enterprise, *, name: str, investment: Decimal, stage: ProjectStage
+) -> Project:
+    if investment < 0:
+        raise NotAllowed("计划投资不能为负数")
+    project = Project(
+        enterprise=enterprise,
+        name=_check_project_name(enterprise.id, name, None),
+        investment=investment,
+        stage=stage,
+    )
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def update_project(
+    project: Project,
+    *,
+    expected_version: int | None,
+    name: str,
+    investment: Decimal,
+    stage: ProjectStage,
+) -> Project:
+    _check_version(project, expected_version)
+    if investment < 0:
+        raise NotAllowed("计划投资不能为负数")
+    project.name = _check_project_name(project.enterprise_id, name, project.id)
+    project.investment = investment
+    project.stage = stage
+    db.session.flush()
+    return project
+
+
+# -- assignments (联点包保) -------------------------------------------------------
+def _check_covering_user(user: User | None, role: Role, label: str) -> User:
+    if user is None or not user.active:
+        raise NotAllowed(f"所选{label}不存在或已停用")
+    if not user.has_role(role):
+        raise NotAllowed(f"{user.name}没有“{label}”角色")
+    return user
+
+
+def _lock_current(enterprise: Enterprise) -> Assignment | None:
+    """The current assignment, locked on PostgreSQL so two reassignments serialise."""
+    return db.session.scalar(
+        sa.select(Assignment)
+        .where(Assignment.enterprise_id == enterprise.id, Assignment.end_date.is_(None))
+        .with_for_update()
+    )
+
+
+def assign_enterprise(
+    enterprise: Enterprise,
+    *,
+    officer: User | None,
+    leader: User | None,
+    start_date: date,
+    actor: User,
+    note: str = "",
+) -> Assignment:
+    """Make ``officer`` and ``leader`` cover ``enterprise`` from ``start_date``.
+
+    A current assignment ends on ``start_date`` and stays as history. Refused when the
+    enterprise is inactive, a person lacks the role or is inactive, officer and leader
+    are the same person, nothing would change, or the dates run backwards or into the
+    future.
+    """
+    if not enterprise.is_active:
+        raise NotAllowed("该企业已停用，不能安排包保")
+    officer = _check_covering_user(officer, Role.OFFICER, "包保责任人")
+    leader = _check_covering_user(leader, Role.LEADER, "包保领导")
+    if officer.id == leader.id:
+        raise NotAllowed("包保责任人和包保领导不能是同一人")
+    if start_date > local_today():
+        raise NotAllowed("开始日期不能晚于今天")
+    current = _lock_current(enterprise)
+    if current is not None:
+        if current.officer_id == officer.id and current.leader_id == leader.id:
+            raise NotAllowed("包保责任人和包保领导均未变化")
+        if start_date < current.start_date:
+            raise NotAllowed(f"开始日期不能早于现任包保的开始日期（{current.start_date:%Y-%m-%d}）")
+        current.end_date = start_date
+        db.session.flush()  # the partial unique index admits one current row at a time
+    assignment = Assignment(
+        enterprise=enterprise,
+        officer=officer,
+        leader=leader,
+        start_date=start_date,
+        note=note.strip(),
+        created_by=actor,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def end_assignment(assignment: Assignment, *, end_date: date) -> Assignment:
+    """End a current assignment on ``end_date``; the enterprise is then uncovered."""
+    if assignment.end_date is not None:
+        raise NotAllowed("该包保关系已经结束")
+    if end_date < assignment.start_date:
+        raise NotAllowed("结束日期不能早于开始日期")
+    if end_date > local_today():
+        raise NotAllowed("结束日期不能晚于今天")
+    assignment.end_date = end_date
+    db.session.flush()
+    return assignment

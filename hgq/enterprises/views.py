@@ -1,0 +1,59 @@
+"""Enterprise pages for staff: the list one may see, and an enterprise's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from hgq import access
+from hgq.accounts.models import Role
+from hgq.enterprises import queries
+from hgq.extensions import db
+
+bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
+
+
+def _int_arg(name: str) -> int | None:
+    return request.args.get(name, type=int)
+
+
+@bp.route("/")
+@access.roles_required(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN)
+def index() -> str:
+    q = request.args.get("q", "").strip()
+    tag_id = _int_arg("tag")
+    covered_arg = request.args.get("covered")
+    covered = {"yes": True, "no": False}.get(covered_arg or "")
+    stmt = queries.filter_enterprises(
+        access.select_visible_enterprises(current_user), q=q, tag_id=tag_id, covered=covered
+    )
+    page = db.paginate(
+        queries.with_coverage(stmt),
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "enterprises/index.html",
+        page=page,
+        q=q,
+        tag_id=tag_id,
+        covered=covered_arg,
+        tags=db.session.scalars(queries.select_tags()).all(),
+    )
+
+
+@bp.route("/<int:enterprise_id>")
+@access.signed_in
+def detail(enterprise_id: int) -> str:
+    enterprise = access.access_enterprise(current_user, enterprise_id)
+    history = (
+        db.session.scalars(queries.select_assignment_history(enterprise.id)).all()
+        if access.can_see_assignment_history(current_user)
+        else []
+    )
+    return render_template(
+        "enterprises/detail.html",
+        enterprise=enterprise,
+        history=history,
+        can_manage=access.can_manage_registry(current_user),
+    )

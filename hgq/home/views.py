@@ -1,0 +1,86 @@
+"""The landing page of each role and the 包保公示 board."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from hgq import access
+from hgq.accounts.models import Role
+from hgq.enterprises import queries as eq
+from hgq.enterprises.models import Enterprise
+from hgq.extensions import db
+from hgq.home.queries import select_workload
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@access.signed_in
+def index() -> str | Response:
+    """Each role lands on the page that fits it; a user with several roles lands on the
+    highest (admin, committee, leader, officer, department, enterprise)."""
+    user = current_user
+    if user.has_role(Role.ADMIN):
+        return redirect(url_for("admin.dashboard"))
+    if user.has_role(Role.COMMITTEE):
+        return _committee_home()
+    if user.has_role(Role.LEADER, Role.OFFICER):
+        return _coverage_home()
+    if user.has_role(Role.DEPARTMENT):
+        return render_template("home/department.html", department=user.department)
+    return _enterprise_home()
+
+
+def _committee_home() -> str:
+    uncovered = db.session.scalars(
+        eq.filter_enterprises(access.select_visible_enterprises(current_user), covered=False).limit(
+            10
+        )
+    ).all()
+    return render_template(
+        "home/committee.html",
+        coverage=eq.count_coverage(),
+        uncovered=uncovered,
+        officers=db.session.execute(select_workload(Role.OFFICER)).all(),
+        leaders=db.session.execute(select_workload(Role.LEADER)).all(),
+    )
+
+
+def _coverage_home() -> str:
+    """Officer and leader: the enterprises they cover, grouped by officer for a leader."""
+    assignments = db.session.scalars(eq.select_current_assignments_of(current_user.id)).all()
+    as_officer = sorted(
+        (a for a in assignments if a.officer_id == current_user.id), key=lambda a: a.enterprise.name
+    )
+    led_by_officer = defaultdict(list)
+    for a in sorted(assignments, key=lambda a: (a.officer.name, a.enterprise.name)):
+        if a.leader_id == current_user.id:
+            led_by_officer[a.officer].append(a)
+    return render_template(
+        "home/coverage.html", as_officer=as_officer, led_by_officer=dict(led_by_officer)
+    )
+
+
+def _enterprise_home() -> str:
+    enterprise = (
+        db.session.get(Enterprise, current_user.enterprise_id)
+        if current_user.enterprise_id
+        else None
+    )
+    return render_template("home/enterprise.html", enterprise=enterprise)
+
+
+@bp.route("/board")
+@access.staff_required
+def board() -> str:
+    """挂牌公示: who covers which enterprise, with phone numbers, for every staff member."""
+    q = request.args.get("q", "").strip()
+    stmt = eq.with_coverage(
+        eq.filter_enterprises(access.select_board_enterprises(current_user), q=q)
+    )
+    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("home/board.html", page=page, q=q)

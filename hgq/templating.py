@@ -1,0 +1,78 @@
+"""Template filters and globals: local time display, navigation, labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from hgq.accounts.models import Role
+from hgq.timeutil import to_local
+
+
+def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time as the zone's local time (Asia/Shanghai)."""
+    local = to_local(value)
+    return local.strftime(fmt) if local else ""
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query arguments changed (for filters and pagination)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        args.pop(key, None)
+    return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, label, icon) of the main navigation for the signed-in user."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("home.index", "工作台", "house")]
+    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
+        label = "企业名录" if current_user.has_role(Role.ADMIN, Role.COMMITTEE) else "我的企业"
+        items.append(("enterprises.index", label, "buildings"))
+    if current_user.is_staff:
+        items.append(("home.board", "包保公示", "people"))
+    return items
+
+
+# The administrator's pages: (endpoint, label, icon, description).
+ADMIN_PAGES = [
+    ("admin_accounts.users", "用户管理", "person-gear", "新建账号、分配角色、停用与重置密码"),
+    ("admin_accounts.departments", "部门管理", "diagram-3", "管委会内设机构与行业部门"),
+    (
+        "admin_enterprises.enterprises",
+        "企业管理",
+        "buildings",
+        "企业名录、统一社会信用代码、重点项目",
+    ),
+    (
+        "admin_enterprises.assignments",
+        "包保关系",
+        "person-check",
+        "联点包保：安排、调整、结束，保留历史",
+    ),
+    ("admin_enterprises.tags", "企业标签", "tags", "规上企业、高新技术企业等分类标签"),
+]
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["dt"] = format_datetime
+    app.jinja_env.filters["d"] = format_date
+    app.jinja_env.globals.update(
+        url_with=url_with,
+        nav_items=nav_items,
+        Role=Role,
+        admin_menu=[(endpoint, label) for endpoint, label, _, _ in ADMIN_PAGES],
+        admin_cards=ADMIN_PAGES,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,96 @@
+"""Test data builders. Call inside an app context; each returns flushed, committed objects."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from types import SimpleNamespace
+
+from hgq.accounts import services as accounts
+from hgq.accounts.models import Department, Role, User
+from hgq.enterprises import services as enterprises
+from hgq.enterprises.credit_code import make_credit_code
+from hgq.enterprises.models import Enterprise
+from hgq.extensions import db
+
+PASSWORD = "test-pass-123"
+_seq = itertools.count(1)
+
+
+def credit_code(n: int | None = None) -> str:
+    """A valid 统一社会信用代码, distinct for each n."""
+    n = next(_seq) if n is None else n
+    return make_credit_code(f"91431200{n:09d}")
+
+
+def make_department(name: str | None = None, **kw) -> Department:  # type: ignore[no-untyped-def]
+    department = accounts.create_department(name=name or f"部门{next(_seq)}", **kw)
+    db.session.commit()
+    return department
+
+
+def make_user(username: str, *roles: Role, **kw) -> User:  # type: ignore[no-untyped-def]
+    if Role.DEPARTMENT in roles and "department_id" not in kw:
+        kw["department_id"] = make_department().id
+    user = accounts.create_user(
+        username=username,
+        name=kw.pop("name", username),
+        password=kw.pop("password", PASSWORD),
+        roles=roles or (Role.OFFICER,),
+        **kw,
+    )
+    db.session.commit()
+    return user
+
+
+def make_enterprise(name: str | None = None, **kw) -> Enterprise:  # type: ignore[no-untyped-def]
+    n = next(_seq)
+    enterprise = enterprises.create_enterprise(
+        name=name or f"测试企业{n}", credit_code=kw.pop("credit_code", credit_code(n)), **kw
+    )
+    db.session.commit()
+    return enterprise
+
+
+def assign(
+    enterprise: Enterprise, officer: User, leader: User, actor: User, start: date = date(2026, 1, 5)
+):  # type: ignore[no-untyped-def]
+    assignment = enterprises.assign_enterprise(
+        enterprise, officer=officer, leader=leader, start_date=start, actor=actor
+    )
+    db.session.commit()
+    return assignment
+
+
+def build_zone() -> SimpleNamespace:
+    """admin, committee, leader1/2, officer1/2, dept1, enterprise A (officer1, leader1)
+    with account ent_a, enterprise B (officer2, leader2) with account ent_b, and an
+    uncovered enterprise C. Returns their ids."""
+    admin = make_user("admin", Role.ADMIN, name="管理员")
+    committee = make_user("committee1", Role.COMMITTEE, name="工委委员")
+    leader1 = make_user("leader1", Role.LEADER, name="领导一")
+    leader2 = make_user("leader2", Role.LEADER, name="领导二")
+    officer1 = make_user("officer1", Role.OFFICER, name="干部一")
+    officer2 = make_user("officer2", Role.OFFICER, name="干部二")
+    dept1 = make_user("dept1", Role.DEPARTMENT, name="部门用户")
+    ent_a = make_enterprise("甲企业")
+    ent_b = make_enterprise("乙企业")
+    ent_c = make_enterprise("丙企业")
+    assign(ent_a, officer1, leader1, admin)
+    assign(ent_b, officer2, leader2, admin)
+    user_a = make_user("ent_a", Role.ENTERPRISE, name="甲企业联系人", enterprise_id=ent_a.id)
+    user_b = make_user("ent_b", Role.ENTERPRISE, name="乙企业联系人", enterprise_id=ent_b.id)
+    return SimpleNamespace(
+        admin=admin.id,
+        committee=committee.id,
+        leader1=leader1.id,
+        leader2=leader2.id,
+        officer1=officer1.id,
+        officer2=officer2.id,
+        dept1=dept1.id,
+        ent_a=ent_a.id,
+        ent_b=ent_b.id,
+        ent_c=ent_c.id,
+        user_a=user_a.id,
+        user_b=user_b.id,
+    )
