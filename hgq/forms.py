@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectMultipleField
 from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class BaseForm(FlaskForm):
@@ -22,3 +23,17 @@ class VersionedForm(BaseForm):
             return int(self.version.data)
         except (TypeError, ValueError):
             return -1
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice rendered as a row of checkboxes (roles, tags)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def optional_int(value: object) -> int | None:
+    """Coerce a select's value to int, with "" meaning none (for optional foreign keys)."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[call-overload]
