@@ -43,3 +43,13 @@ def select_departments(active_only: bool = False) -> sa.Select[tuple[Department]
     if active_only:
         stmt = stmt.where(Department.is_active.is_(True))
     return stmt
+
+
+def count_active_users_by_department() -> sa.Select[tuple[int | None, int]]:
+    """(department_id, number of active users) for every department that has any,
+    in one grouped query (for the department list)."""
+    return (
+        sa.select(User.department_id, sa.func.count(User.id))
+        .where(User.department_id.is_not(None), User.active.is_(True))
+        .group_by(User.department_id)
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
+from hgq.accounts.models import User
 from hgq.enterprises.models import Assignment, Enterprise, Tag, enterprise_tags
 from hgq.extensions import db
 
@@ -97,3 +98,56 @@ def count_coverage() -> dict[str, int]:
     n_total = db.session.scalar(total) or 0
     n_covered = db.session.scalar(covered) or 0
     return {"total": n_total, "covered": n_covered, "uncovered": n_total - n_covered}
+
+
+def select_current_assignments(
+    *, q: str = "", officer_id: int | None = None, leader_id: int | None = None
+) -> sa.Select[tuple[Assignment]]:
+    """Current assignments, searchable by enterprise name or credit code and by the
+    officer's or leader's name, filterable by officer and leader; by enterprise name."""
+    officer = aliased(User)
+    leader = aliased(User)
+    stmt = (
+        sa.select(Assignment)
+        .join(Assignment.enterprise)
+        .join(officer, Assignment.officer)
+        .join(leader, Assignment.leader)
+        .where(Assignment.end_date.is_(None))
+        .options(
+            contains_eager(Assignment.enterprise),
+            contains_eager(Assignment.officer.of_type(officer)),
+            contains_eager(Assignment.leader.of_type(leader)),
+        )
+    )
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(
+            sa.or_(
+                Enterprise.name.ilike(like),
+                Enterprise.credit_code.ilike(like),
+                officer.name.ilike(like),
+                leader.name.ilike(like),
+            )
+        )
+    if officer_id is not None:
+        stmt = stmt.where(Assignment.officer_id == officer_id)
+    if leader_id is not None:
+        stmt = stmt.where(Assignment.leader_id == leader_id)
+    return stmt.order_by(Enterprise.name, Assignment.id)
+
+
+def select_tags_with_counts() -> sa.Select[tuple[Tag, int]]:
+    """Every tag with the number of active enterprises carrying it (one grouped query)."""
+    n = sa.func.count(Enterprise.id).label("enterprise_count")
+    return (
+        sa.select(Tag, n)
+        .outerjoin(enterprise_tags, enterprise_tags.c.tag_id == Tag.id)
+        .outerjoin(
+            Enterprise,
+            sa.and_(
+                Enterprise.id == enterprise_tags.c.enterprise_id, Enterprise.is_active.is_(True)
+            ),
+        )
+        .group_by(Tag.id, Tag.name)
+        .order_by(Tag.id)
+    )
