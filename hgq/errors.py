@@ -8,7 +8,15 @@ from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the change; ``str(exc)`` is shown to the user."""
+    """A rule of the domain refused the change; ``str(exc)`` is shown to the user.
+
+    ``field`` names the input the refusal is about (a form field's name, and the key
+    under ``fields`` in an API error), or None when it concerns the whole request.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotAllowed(DomainError):

@@ -7,6 +7,8 @@ from wtforms import HiddenField, SelectMultipleField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from hgq.errors import DomainError
+
 
 class BaseForm(FlaskForm):
     class Meta:
@@ -37,3 +39,11 @@ def optional_int(value: object) -> int | None:
     if value in (None, "", "None"):
         return None
     return int(value)  # type: ignore[call-overload]
+
+
+def show_refusal(form: BaseForm, exc: DomainError) -> None:
+    """Show a service's refusal on the form: at the field it names, else above the form."""
+    if exc.field and exc.field in form:
+        form[exc.field].errors.append(str(exc))
+    else:
+        form.form_errors.append(str(exc))

@@ -22,32 +22,19 @@ from hgq.accounts.admin_forms import (
 from hgq.accounts.models import ROLE_LABELS, Department, Role, User
 from hgq.enterprises.models import Enterprise
 from hgq.enterprises.queries import filter_enterprises
-from hgq.errors import DomainError, VersionConflict
+from hgq.errors import DomainError
 from hgq.extensions import db
-from hgq.forms import BaseForm
+from hgq.forms import BaseForm, show_refusal
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin")
 
+
 # Which field a refusal from the services belongs beside, by what its message is about;
 # anything else (roles that do not fit, the last admin, current coverage) goes to roles.
-USER_ERROR_FIELDS = (
-    ("用户名", "username"),
-    ("密码", "password"),
-    ("所属企业", "enterprise_id"),
-    ("关联企业", "enterprise_id"),
-    ("所属部门", "department_id"),
-)
-
-
-def _show_error(form: BaseForm, exc: DomainError, default: str) -> None:
-    """Roll back what the refused service did, and show its message on the form."""
+def _show_error(form: BaseForm, exc: DomainError) -> None:
+    """Undo what the refused service did, and show its message on the form."""
     db.session.rollback()
-    message = str(exc)
-    if isinstance(exc, VersionConflict):
-        form.form_errors.append(message)
-        return
-    name = next((f for key, f in USER_ERROR_FIELDS if key in message and f in form), default)
-    form[name].errors.append(message)
+    show_refusal(form, exc)
 
 
 def _load_choices(form: UserProfileForm, user: User | None = None) -> None:
@@ -109,7 +96,7 @@ def user_new() -> str | Response:
                 enterprise_id=form.enterprise_id.data,
             )
         except DomainError as exc:
-            _show_error(form, exc, "roles")
+            _show_error(form, exc)
         else:
             db.session.commit()
             flash(
@@ -135,9 +122,10 @@ def user_edit(user_id: int) -> str | Response:
                 roles=form.roles.data or (),
                 department_id=form.department_id.data,
                 enterprise_id=form.enterprise_id.data,
+                actor=current_user,
             )
         except DomainError as exc:
-            _show_error(form, exc, "roles")
+            _show_error(form, exc)
         else:
             db.session.commit()
             _keep_own_session(user)
@@ -180,7 +168,7 @@ def user_reset_password(user_id: int) -> str | Response:
         try:
             services.reset_password(user, form.password.data or "")
         except DomainError as exc:
-            _show_error(form, exc, "password")
+            _show_error(form, exc)
         else:
             db.session.commit()
             _keep_own_session(user)
@@ -210,7 +198,7 @@ def department_new() -> str | Response:
                 description=form.description.data or "",
             )
         except DomainError as exc:
-            _show_error(form, exc, "name")
+            _show_error(form, exc)
         else:
             db.session.commit()
             flash(f"已新增部门“{department.name}”。", "success")
@@ -234,7 +222,7 @@ def department_edit(department_id: int) -> str | Response:
                 is_active=form.is_active.data,
             )
         except DomainError as exc:
-            _show_error(form, exc, "name")
+            _show_error(form, exc)
         else:
             db.session.commit()
             flash(f"已保存部门“{department.name}”。", "success")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hgq.accounts.models import STAFF_ROLES, Department, Role, User, UserRole
@@ -25,10 +26,10 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def check_password_policy(password: str) -> None:
+def check_password_policy(password: str, field: str = "password") -> None:
     """Raise NotAllowed if ``password`` is too weak to be set."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise NotAllowed(f"密码至少需要{MIN_PASSWORD_LENGTH}位")
+        raise NotAllowed(f"密码至少需要{MIN_PASSWORD_LENGTH}位", field)
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -43,8 +44,14 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
-    user.last_login_at = utcnow()
-    db.session.flush()
+    """Note the sign-in time. A plain UPDATE, so it does not bump ``User.version``:
+    signing in is not an edit and must not make an admin's open edit form stale."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(User).where(User.id == user.id).values(last_login_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    set_committed_value(user, "last_login_at", now)
 
 
 def _check_version(obj: User | Department, expected_version: int | None) -> None:
@@ -57,16 +64,16 @@ def _check_roles(
 ) -> frozenset[Role]:
     roles = frozenset(roles)
     if not roles:
-        raise NotAllowed("请至少选择一个角色")
+        raise NotAllowed("请至少选择一个角色", "roles")
     if Role.ENTERPRISE in roles:
         if roles & STAFF_ROLES:
-            raise NotAllowed("企业用户不能同时拥有工作人员角色")
+            raise NotAllowed("企业用户不能同时拥有工作人员角色", "roles")
         if enterprise_id is None:
-            raise NotAllowed("企业用户必须选择所属企业")
+            raise NotAllowed("企业用户必须选择所属企业", "enterprise_id")
     elif enterprise_id is not None:
-        raise NotAllowed("只有企业用户可以关联企业")
+        raise NotAllowed("只有企业用户可以关联企业", "enterprise_id")
     if Role.DEPARTMENT in roles and department_id is None:
-        raise NotAllowed("行业部门用户必须选择所属部门")
+        raise NotAllowed("行业部门用户必须选择所属部门", "department_id")
     return roles
 
 
@@ -84,7 +91,7 @@ def create_user(
     or roles that do not fit the department and enterprise given."""
     username = username.strip().lower()
     if db.session.scalar(get_user_by_username(username)) is not None:
-        raise NotAllowed(f"用户名“{username}”已被使用")
+        raise NotAllowed(f"用户名“{username}”已被使用", "username")
     check_password_policy(password)
     role_set = _check_roles(roles, department_id, enterprise_id)
     user = User(
@@ -110,11 +117,19 @@ def update_user(
     roles: Iterable[Role],
     department_id: int | None,
     enterprise_id: int | None,
+    actor: User | None = None,
 ) -> User:
-    """Edit a user's profile and roles. A change of roles ends the user's sessions."""
+    """Edit a user's profile and roles. A change of roles ends the user's sessions.
+
+    Refused: a stale ``expected_version``; roles that do not fit the department and
+    enterprise; dropping the admin role from oneself (``actor``) or from the last admin;
+    dropping officer or leader from someone who still covers enterprises.
+    """
     _check_version(user, expected_version)
     role_set = _check_roles(roles, department_id, enterprise_id)
     if Role.ADMIN in user.roles and Role.ADMIN not in role_set:
+        if actor is not None and actor.id == user.id:
+            raise NotAllowed("不能取消自己的系统管理员角色", "roles")
         _check_not_last_admin(user)
     lost = user.roles - role_set
     if lost & {Role.OFFICER, Role.LEADER}:
@@ -131,9 +146,9 @@ def update_user(
     return user
 
 
-def reset_password(user: User, new_password: str) -> None:
+def reset_password(user: User, new_password: str, field: str = "password") -> None:
     """Set a new password (admin reset or own change); ends the user's other sessions."""
-    check_password_policy(new_password)
+    check_password_policy(new_password, field)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     db.session.flush()
@@ -141,10 +156,10 @@ def reset_password(user: User, new_password: str) -> None:
 
 def change_own_password(user: User, current_password: str, new_password: str) -> None:
     if not check_password_hash(user.password_hash, current_password):
-        raise NotAllowed("当前密码不正确")
+        raise NotAllowed("当前密码不正确", "current_password")
     if current_password == new_password:
-        raise NotAllowed("新密码不能与当前密码相同")
-    reset_password(user, new_password)
+        raise NotAllowed("新密码不能与当前密码相同", "new_password")
+    reset_password(user, new_password, field="new_password")
 
 
 def deactivate_user(user: User, actor: User) -> None:
@@ -176,7 +191,7 @@ def _check_not_last_admin(user: User) -> None:
         .where(UserRole.role == Role.ADMIN, User.active.is_(True), User.id != user.id)
     )
     if not others:
-        raise NotAllowed("系统至少需要保留一名在用的系统管理员")
+        raise NotAllowed("系统至少需要保留一名在用的系统管理员", "roles")
 
 
 def _check_no_current_assignments(user: User) -> None:
@@ -189,7 +204,7 @@ def _check_no_current_assignments(user: User) -> None:
         )
     )
     if count:
-        raise NotAllowed(f"该用户仍在包保{count}家企业，请先调整包保关系")
+        raise NotAllowed(f"该用户仍在包保{count}家企业，请先调整包保关系", "roles")
 
 
 # -- departments ----------------------------------------------------------------
@@ -199,7 +214,7 @@ def _check_department_name(name: str, exclude_id: int | None = None) -> str:
     if exclude_id is not None:
         stmt = stmt.where(Department.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise NotAllowed(f"部门“{name}”已存在")
+        raise NotAllowed(f"部门“{name}”已存在", "name")
     return name
 
 

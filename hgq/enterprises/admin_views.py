@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -23,48 +21,21 @@ from hgq.enterprises.forms import (
     TagForm,
 )
 from hgq.enterprises.models import Assignment, Enterprise, Project
-from hgq.errors import DomainError, VersionConflict
+from hgq.errors import DomainError
 from hgq.extensions import db
-from hgq.forms import BaseForm
+from hgq.forms import BaseForm, show_refusal
 
 bp = Blueprint("admin_enterprises", __name__, url_prefix="/admin")
 
-# Where a service's refusal belongs: the first rule whose keyword is in the message
-# names the field (None: at the top of the form); no match also goes to the top.
-Rules = Sequence[tuple[str, str | None]]
-ENTERPRISE_RULES: Rules = (
-    ("信用代码", "credit_code"),
-    ("企业“", "name"),
-    ("标签", "tags"),
-    ("停用", "is_active"),
-)
-PROJECT_RULES: Rules = (("投资", "investment"), ("项目", "name"))
-TAG_RULES: Rules = (("标签", "name"),)
-ASSIGN_RULES: Rules = (
-    ("均未变化", None),
-    ("日期", "start_date"),
-    ("同一人", "leader_id"),
-    ("包保领导", "leader_id"),
-    ("包保责任人", "officer_id"),
-)
-END_RULES: Rules = (("日期", "end_date"),)
 COVERED_ARGS = {"yes": True, "no": False}
 ACTIVE_ARGS = {"1": True, "0": False, "all": None}
 PAGE = "admin/enterprises/"
 
 
-def _refuse(form: BaseForm, exc: DomainError, rules: Rules) -> None:
+def _refuse(form: BaseForm, exc: DomainError) -> None:
     """Undo the attempted change and show the service's message where it belongs."""
     db.session.rollback()
-    message = str(exc)
-    if not isinstance(exc, VersionConflict):
-        for keyword, name in rules:
-            if keyword in message:
-                if name and name in form:
-                    form[name].errors.append(message)
-                    return
-                break
-    form.form_errors.append(message)
+    show_refusal(form, exc)
 
 
 def _per_page() -> int:
@@ -136,7 +107,7 @@ def enterprise_new() -> str | Response:
         try:
             enterprise = services.create_enterprise(**_enterprise_fields(form))  # type: ignore[arg-type]
         except DomainError as exc:
-            _refuse(form, exc, ENTERPRISE_RULES)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增企业“{enterprise.name}”。", "success")
@@ -161,7 +132,7 @@ def enterprise_edit(enterprise_id: int) -> str | Response:
                 **_enterprise_fields(form),  # type: ignore[arg-type]
             )
         except DomainError as exc:
-            _refuse(form, exc, ENTERPRISE_RULES)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已保存企业“{enterprise.name}”。", "success")
@@ -184,7 +155,7 @@ def project_new(enterprise_id: int) -> str | Response:
                 stage=form.stage.data,
             )
         except DomainError as exc:
-            _refuse(form, exc, PROJECT_RULES)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增重点项目“{project.name}”。", "success")
@@ -207,7 +178,7 @@ def project_edit(project_id: int) -> str | Response:
                 stage=form.stage.data,
             )
         except DomainError as exc:
-            _refuse(form, exc, PROJECT_RULES)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已保存重点项目“{project.name}”。", "success")
@@ -226,7 +197,7 @@ def tags() -> str | Response:
         try:
             tag = services.create_tag(form.name.data)
         except DomainError as exc:
-            _refuse(form, exc, TAG_RULES)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增标签“{tag.name}”。", "success")
@@ -303,7 +274,7 @@ def assign(enterprise_id: int) -> str | Response:
                 note=form.note.data or "",
             )
         except DomainError as exc:
-            _refuse(form, exc, ASSIGN_RULES)
+            _refuse(form, exc)
         else:
             db.session.commit()
             done = "调整包保，原包保关系已转入历史" if reassigning else "安排包保"
@@ -322,7 +293,7 @@ def assignment_end(assignment_id: int) -> str | Response:
         try:
             services.end_assignment(assignment, end_date=end_form.end_date.data)  # type: ignore[arg-type]
         except DomainError as exc:
-            _refuse(end_form, exc, END_RULES)
+            _refuse(end_form, exc)
         else:
             db.session.commit()
             flash(f"已结束“{enterprise.name}”的包保关系，该企业目前未安排包保。", "warning")

@@ -25,13 +25,13 @@ def _check_version(obj: Enterprise | Project, expected_version: int | None) -> N
 
 
 def _unique(
-    column: sa.ColumnElement[str], value: str, exclude_id: int | None, message: str
+    column: sa.ColumnElement[str], value: str, exclude_id: int | None, message: str, field: str
 ) -> None:
     stmt = sa.select(sa.literal(1)).where(column == value)
     if exclude_id is not None:
         stmt = stmt.where(column.table.c.id != exclude_id)  # type: ignore[attr-defined]
     if db.session.scalar(stmt) is not None:
-        raise NotAllowed(message)
+        raise NotAllowed(message, field)
 
 
 def _tags(tag_ids: Sequence[int]) -> list[Tag]:
@@ -39,7 +39,7 @@ def _tags(tag_ids: Sequence[int]) -> list[Tag]:
         return []
     tags = list(db.session.scalars(sa.select(Tag).where(Tag.id.in_(tag_ids)).order_by(Tag.id)))
     if len(tags) != len(set(tag_ids)):
-        raise NotAllowed("所选标签不存在")
+        raise NotAllowed("所选标签不存在", "tags")
     return tags
 
 
@@ -79,7 +79,7 @@ def update_enterprise(
 ) -> Enterprise:
     _check_version(enterprise, expected_version)
     if not is_active and enterprise.is_active and enterprise.current_assignment is not None:
-        raise NotAllowed("该企业仍有在用的包保关系，请先结束包保后再停用")
+        raise NotAllowed("该企业仍有在用的包保关系，请先结束包保后再停用", "is_active")
     _fill_enterprise(
         enterprise, name, credit_code, industry, address, contact_name, contact_phone, tag_ids
     )
@@ -98,25 +98,27 @@ def _fill_enterprise(
     contact_phone: str,
     tag_ids: Sequence[int],
 ) -> None:
+    tags = _tags(tag_ids)  # query before changing anything: autoflush would write twice
     try:
         code = normalize_credit_code(credit_code)
     except InvalidCreditCode as exc:
-        raise NotAllowed(str(exc)) from exc
+        raise NotAllowed(str(exc), "credit_code") from exc
     name = name.strip()
-    _unique(Enterprise.name, name, enterprise.id, f"企业“{name}”已存在")
-    _unique(Enterprise.credit_code, code, enterprise.id, f"统一社会信用代码{code}已被其他企业使用")
+    _unique(Enterprise.name, name, enterprise.id, f"企业“{name}”已存在", "name")
+    taken = f"统一社会信用代码{code}已被其他企业使用"
+    _unique(Enterprise.credit_code, code, enterprise.id, taken, "credit_code")
     enterprise.name = name
     enterprise.credit_code = code
     enterprise.industry = industry.strip()
     enterprise.address = address.strip()
     enterprise.contact_name = contact_name.strip()
     enterprise.contact_phone = contact_phone.strip()
-    enterprise.tags = _tags(tag_ids)
+    enterprise.tags = tags
 
 
 def create_tag(name: str) -> Tag:
     name = name.strip()
-    _unique(Tag.name, name, None, f"标签“{name}”已存在")
+    _unique(Tag.name, name, None, f"标签“{name}”已存在", "name")
     tag = Tag(name=name)
     db.session.add(tag)
     db.session.flush()
@@ -130,7 +132,7 @@ def _check_project_name(enterprise_id: int, name: str, exclude_id: int | None) -
     if exclude_id is not None:
         stmt = stmt.where(Project.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise NotAllowed(f"该企业已有名为“{name}”的项目")
+        raise NotAllowed(f"该企业已有名为“{name}”的项目", "name")
     return name
 
 
@@ -138,7 +140,7 @@ def create_project(
     enterprise: Enterprise, *, name: str, investment: Decimal, stage: ProjectStage
 ) -> Project:
     if investment < 0:
-        raise NotAllowed("计划投资不能为负数")
+        raise NotAllowed("计划投资不能为负数", "investment")
     project = Project(
         enterprise=enterprise,
         name=_check_project_name(enterprise.id, name, None),
@@ -160,7 +162,7 @@ def update_project(
 ) -> Project:
     _check_version(project, expected_version)
     if investment < 0:
-        raise NotAllowed("计划投资不能为负数")
+        raise NotAllowed("计划投资不能为负数", "investment")
     project.name = _check_project_name(project.enterprise_id, name, project.id)
     project.investment = investment
     project.stage = stage
@@ -169,11 +171,11 @@ def update_project(
 
 
 # -- assignments (联点包保) -------------------------------------------------------
-def _check_covering_user(user: User | None, role: Role, label: str) -> User:
+def _check_covering_user(user: User | None, role: Role, label: str, field: str) -> User:
     if user is None or not user.active:
-        raise NotAllowed(f"所选{label}不存在或已停用")
+        raise NotAllowed(f"所选{label}不存在或已停用", field)
     if not user.has_role(role):
-        raise NotAllowed(f"{user.name}没有“{label}”角色")
+        raise NotAllowed(f"{user.name}没有“{label}”角色", field)
     return user
 
 
@@ -204,18 +206,21 @@ def assign_enterprise(
     """
     if not enterprise.is_active:
         raise NotAllowed("该企业已停用，不能安排包保")
-    officer = _check_covering_user(officer, Role.OFFICER, "包保责任人")
-    leader = _check_covering_user(leader, Role.LEADER, "包保领导")
+    officer = _check_covering_user(officer, Role.OFFICER, "包保责任人", "officer_id")
+    leader = _check_covering_user(leader, Role.LEADER, "包保领导", "leader_id")
     if officer.id == leader.id:
-        raise NotAllowed("包保责任人和包保领导不能是同一人")
+        raise NotAllowed("包保责任人和包保领导不能是同一人", "leader_id")
     if start_date > local_today():
-        raise NotAllowed("开始日期不能晚于今天")
+        raise NotAllowed("开始日期不能晚于今天", "start_date")
     current = _lock_current(enterprise)
     if current is not None:
         if current.officer_id == officer.id and current.leader_id == leader.id:
             raise NotAllowed("包保责任人和包保领导均未变化")
         if start_date < current.start_date:
-            raise NotAllowed(f"开始日期不能早于现任包保的开始日期（{current.start_date:%Y-%m-%d}）")
+            raise NotAllowed(
+                f"开始日期不能早于现任包保的开始日期（{current.start_date:%Y-%m-%d}）",
+                "start_date",
+            )
         current.end_date = start_date
         db.session.flush()  # the partial unique index admits one current row at a time
     assignment = Assignment(
@@ -236,9 +241,9 @@ def end_assignment(assignment: Assignment, *, end_date: date) -> Assignment:
     if assignment.end_date is not None:
         raise NotAllowed("该包保关系已经结束")
     if end_date < assignment.start_date:
-        raise NotAllowed("结束日期不能早于开始日期")
+        raise NotAllowed("结束日期不能早于开始日期", "end_date")
     if end_date > local_today():
-        raise NotAllowed("结束日期不能晚于今天")
+        raise NotAllowed("结束日期不能晚于今天", "end_date")
     assignment.end_date = end_date
     db.session.flush()
     return assignment
