@@ -56,12 +56,23 @@ def _finish_config(app: Flask) -> None:
 
 
 def _instance_secret_key(instance: Path) -> str:
-    """Read instance/secret_key, creating it (owner-only) on first start."""
+    """Read instance/secret_key, creating it (owner-only) on first start.
+
+    Several server processes may start at once: each writes a candidate file and
+    links it into place, which succeeds for exactly one; all then read the winner.
+    """
     path = instance / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        candidate = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass  # another process won; use its key
+        finally:
+            candidate.unlink()
     return path.read_text().strip()
 
 
