@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -35,6 +37,7 @@ ERROR_MESSAGES = {
     403: ("没有权限", "您的账号没有执行此操作的权限。如需开通，请联系系统管理员。"),
     404: ("页面不存在", "您访问的页面不存在，或您无权查看。"),
     405: ("请求方式不支持", "该页面不支持此请求方式。"),
+    409: ("数据已变化", "您提交时，该记录已被他人修改。请返回、刷新页面后重新提交。"),
     413: ("内容过大", "上传的内容超过了允许的大小。"),
     429: ("请求过于频繁", "操作过于频繁，请稍后再试。"),
     500: ("系统错误", "系统出现了问题，我们已记录。请稍后再试，或联系系统管理员。"),
@@ -52,6 +55,16 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> tuple[str, int]:
         return _render(400, "页面已过期或来源无法验证（CSRF 校验失败），请刷新页面后重新提交。")
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def write_conflict(exc: Exception) -> tuple[str, int]:
+        # The services check versions and uniqueness first; these catch the races
+        # between that check and the write (two people saving at the same moment).
+        from hgq.extensions import db
+
+        db.session.rollback()
+        return _render(409)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:

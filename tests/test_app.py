@@ -4,6 +4,8 @@ import os
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
+import sqlalchemy as sa
+
 from hgq import _instance_secret_key, create_app
 
 
@@ -67,3 +69,46 @@ def test_unexpected_errors_show_a_chinese_page(tmp_path, monkeypatch):
     page = response.get_data(as_text=True)
     assert "系统错误" in page
     assert "internal detail" not in page
+
+
+def test_a_write_race_is_a_conflict_page_not_a_500(app, zone, auth, client):
+    """Two saves at once: the version check passed for both, the database refuses one."""
+    from hgq.enterprises.models import Enterprise
+    from hgq.extensions import db
+
+    auth.login("admin")
+    page = client.get(f"/admin/enterprises/{zone.ent_a}/edit")
+    assert page.status_code == 200
+    with app.app_context():
+        enterprise = db.session.get(Enterprise, zone.ent_a)
+        version = enterprise.version
+        data = {
+            "version": str(version),
+            "name": "甲企业改名",
+            "credit_code": enterprise.credit_code,
+            "industry": "",
+            "address": "",
+            "contact_name": "",
+            "contact_phone": "",
+            "is_active": "y",
+        }
+    # Simulate the other writer landing between the version check and the UPDATE.
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    def bump_behind_the_back(session, flush_context, instances):
+        session.connection().execute(
+            sa.text("UPDATE enterprises SET version = version + 1 WHERE id = :id"),
+            {"id": zone.ent_a},
+        )
+
+    event.listen(Session, "before_flush", bump_behind_the_back, once=True)
+    try:
+        response = client.post(f"/admin/enterprises/{zone.ent_a}/edit", data=data)
+    finally:
+        if event.contains(Session, "before_flush", bump_behind_the_back):
+            event.remove(Session, "before_flush", bump_behind_the_back)
+    assert response.status_code == 409
+    assert "已被他人修改" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Enterprise, zone.ent_a).name == "甲企业"
