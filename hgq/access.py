@@ -7,6 +7,14 @@ Rules (DESIGN §1):
 - a department user sees enterprises only through matters handed to the department
   (cases, from the case workflow on), so none through the registry itself.
 
+Cases (DESIGN §3):
+- admin and committee see every case;
+- an officer sees the cases of the enterprises he covers, and those he received first
+  (首问) or handles, even after the enterprise was reassigned;
+- a leader sees the cases of the enterprises he leads, those he handles, and the
+  leaders' queue (unhandled cases below level 3);
+- an enterprise user sees every case of his enterprise, and only those.
+
 Objects that exist but are not visible answer 404, exactly like missing ones.
 Every view carries one of the decorators below; a test fails for any view without one.
 """
@@ -22,6 +30,8 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from hgq.accounts.models import Role, User
+from hgq.cases.models import Attachment, Case
+from hgq.cases.workflow import TOP_LEVEL, Relation
 from hgq.enterprises.models import Assignment, Enterprise
 from hgq.extensions import db
 
@@ -127,3 +137,106 @@ def can_see_assignment_history(user: User) -> bool:
 def can_manage_registry(user: User) -> bool:
     """Users, departments, enterprises, projects and assignments are the admin's."""
     return user.has_role(Role.ADMIN)
+
+
+# -- cases ----------------------------------------------------------------------
+def _covers_case_enterprise(column: sa.ColumnElement[int], user: User) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        Assignment.enterprise_id == Case.enterprise_id,
+        Assignment.end_date.is_(None),
+        column == user.id,
+    )
+
+
+def case_visibility(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause on ``Case`` that is true for the cases ``user`` may see."""
+    if user.has_role(Role.ADMIN, Role.COMMITTEE):
+        return sa.true()
+    clauses: list[sa.ColumnElement[bool]] = []
+    if user.has_role(Role.OFFICER, Role.LEADER):
+        clauses += [Case.first_owner_id == user.id, Case.handler_id == user.id]
+    if user.has_role(Role.OFFICER):
+        clauses.append(_covers_case_enterprise(Assignment.officer_id, user))
+    if user.has_role(Role.LEADER):
+        clauses.append(_covers_case_enterprise(Assignment.leader_id, user))
+        clauses.append(sa.and_(Case.handler_id.is_(None), Case.level < TOP_LEVEL))
+    if user.has_role(Role.ENTERPRISE) and user.enterprise_id is not None:
+        clauses.append(Case.enterprise_id == user.enterprise_id)
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def select_visible_cases(user: User) -> sa.Select[tuple[Case]]:
+    """The cases ``user`` may see, as a Select to filter, order and paginate."""
+    return sa.select(Case).where(case_visibility(user))
+
+
+def access_case(user: User, case_id: int) -> Case:
+    """The case if ``user`` may see it; 404 whether it is missing or not his."""
+    case = db.session.scalar(select_visible_cases(user).where(Case.id == case_id))
+    if case is None:
+        abort(404)
+    return case
+
+
+def access_attachment(user: User, attachment_id: int) -> Attachment:
+    """An attachment of a case ``user`` may see (internal files: staff only); else 404."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or (attachment.internal and not user.is_staff):
+        abort(404)
+    access_case(user, attachment.case_id)
+    return attachment
+
+
+def _leads_enterprise(user: User, enterprise_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(sa.literal(True)).where(
+                Assignment.enterprise_id == enterprise_id,
+                Assignment.end_date.is_(None),
+                Assignment.leader_id == user.id,
+            )
+        )
+    )
+
+
+def _is_handler(user: User, case: Case) -> bool:
+    if case.handler_id is not None:
+        return case.handler_id == user.id
+    if case.level >= TOP_LEVEL:  # the committee's queue
+        return user.has_role(Role.COMMITTEE)
+    return user.has_role(Role.LEADER, Role.COMMITTEE)  # the leaders' queue
+
+
+def case_relations(user: User, case: Case) -> frozenset[Relation]:
+    """How ``user`` stands to ``case``; the workflow decides what each relation may do.
+
+    The caller has already checked that the user may see the case.
+    """
+    relations: set[Relation] = set()
+    if user.has_role(Role.ENTERPRISE):
+        if user.enterprise_id == case.enterprise_id:
+            relations.add(Relation.ENTERPRISE)
+        return frozenset(relations)
+    if user.is_staff:
+        relations.add(Relation.STAFF)
+    if _is_handler(user, case):
+        relations.add(Relation.HANDLER)
+    if user.has_role(Role.COMMITTEE) or (
+        case.level < 2
+        and user.has_role(Role.LEADER)
+        and _leads_enterprise(user, case.enterprise_id)
+    ):
+        relations.add(Relation.SUPERVISOR)
+    return frozenset(relations)
+
+
+def can_create_case_for(user: User, enterprise: Enterprise) -> bool:
+    """Staff who may see an active enterprise may log its requests; an enterprise user
+    submits his own enterprise's."""
+    if not enterprise.is_active:
+        return False
+    if user.has_role(Role.ENTERPRISE):
+        return user.enterprise_id == enterprise.id
+    return user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE) and can_view_enterprise(
+        user, enterprise
+    )

@@ -1,10 +1,18 @@
 """Imports every domain's models, so the mapper and Alembic see the whole schema."""
 
 from hgq.accounts.models import Department, Role, User, UserRole
+from hgq.api.models import ApiToken
+from hgq.cases.models import Attachment, Case, CaseCounter, CaseEvent, Category
 from hgq.enterprises.models import Assignment, Enterprise, Project, ProjectStage, Tag
 
 __all__ = [
+    "ApiToken",
     "Assignment",
+    "Attachment",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "Category",
     "Department",
     "Enterprise",
     "Project",

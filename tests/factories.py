@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 from hgq.accounts import services as accounts
 from hgq.accounts.models import Department, Role, User
+from hgq.cases.models import Case, Category, Channel
+from hgq.cases.services import create_case, ensure_default_categories
 from hgq.enterprises import services as enterprises
 from hgq.enterprises.credit_code import make_credit_code
 from hgq.enterprises.models import Enterprise
@@ -66,6 +68,7 @@ def build_zone() -> SimpleNamespace:
     """admin, committee, leader1/2, officer1/2, dept1, enterprise A (officer1, leader1)
     with account ent_a, enterprise B (officer2, leader2) with account ent_b, and an
     uncovered enterprise C. Returns their ids."""
+    ensure_default_categories()
     admin = make_user("admin", Role.ADMIN, name="管理员")
     committee = make_user("committee1", Role.COMMITTEE, name="工委委员")
     leader1 = make_user("leader1", Role.LEADER, name="领导一")
@@ -94,3 +97,20 @@ def build_zone() -> SimpleNamespace:
         user_a=user_a.id,
         user_b=user_b.id,
     )
+
+
+def make_case(enterprise_id: int, creator_id: int, **kw) -> Case:  # type: ignore[no-untyped-def]
+    """A level-1 case of an enterprise, logged by ``creator_id`` (category 用地)."""
+    ensure_default_categories()
+    case = create_case(
+        creator=db.session.get(User, creator_id),
+        enterprise=db.session.get(Enterprise, enterprise_id),
+        title=kw.pop("title", "厂房用地手续办理"),
+        description=kw.pop("description", "二期厂房用地规划许可迟迟未批，请协调。"),
+        category=kw.pop("category", None)
+        or db.session.scalar(db.select(Category).where(Category.code == "land")),
+        channel=kw.pop("channel", Channel.ONSITE),
+        **kw,
+    )
+    db.session.commit()
+    return case

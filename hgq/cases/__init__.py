@@ -1,0 +1,1 @@
+"""Cases (诉求/问题/件): the three-level workflow, events, attachments, ratings."""
