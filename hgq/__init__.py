@@ -91,6 +91,11 @@ def register_blueprints(app: Flask) -> None:
     from hgq.accounts.admin_views import bp as admin_accounts_bp
     from hgq.accounts.views import bp as auth_bp
     from hgq.admin.views import bp as admin_bp
+    from hgq.api.views import bp as api_bp
+    from hgq.cases.admin_views import bp as admin_cases_bp
+    from hgq.cases.attachment_views import bp as attachments_bp
+    from hgq.cases.enterprise_views import bp as my_bp
+    from hgq.cases.views import bp as cases_bp
     from hgq.enterprises.admin_views import bp as admin_enterprises_bp
     from hgq.enterprises.views import bp as enterprises_bp
     from hgq.home.views import bp as home_bp
@@ -102,6 +107,11 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         admin_accounts_bp,
         admin_enterprises_bp,
+        cases_bp,
+        my_bp,
+        attachments_bp,
+        admin_cases_bp,
+        api_bp,
     ):
         app.register_blueprint(bp)
 

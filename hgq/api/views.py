@@ -1,0 +1,7 @@
+"""The JSON API, /api/v1."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
