@@ -333,6 +333,9 @@ def perform_action(
     from_status, from_level = case.status, case.level
     data = EFFECTS[action](case, actor, {**payload, "note": note}, now)
     case.status = target
+    # Always an UPDATE of the case row, so every action (a note too) bumps ``version``
+    # and two concurrent actions can never both pass the version check.
+    case.updated_at = now
     event = _append_event(
         case, actor, action, from_status, from_level, note, rule.visible_to_enterprise, data
     )
