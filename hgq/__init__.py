@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from hgq.enterprises.admin_views import bp as admin_enterprises_bp
     from hgq.enterprises.views import bp as enterprises_bp
     from hgq.home.views import bp as home_bp
+    from hgq.notifications.views import bp as notifications_bp
 
     for bp in (
         auth_bp,
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         attachments_bp,
         admin_cases_bp,
         api_bp,
+        notifications_bp,
     ):
         app.register_blueprint(bp)
 

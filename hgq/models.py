@@ -4,6 +4,7 @@ from hgq.accounts.models import Department, Role, User, UserRole
 from hgq.api.models import ApiToken
 from hgq.cases.models import Attachment, Case, CaseCounter, CaseEvent, Category
 from hgq.enterprises.models import Assignment, Enterprise, Project, ProjectStage, Tag
+from hgq.notifications.models import Notification
 
 __all__ = [
     "ApiToken",
@@ -15,6 +16,7 @@ __all__ = [
     "Category",
     "Department",
     "Enterprise",
+    "Notification",
     "Project",
     "ProjectStage",
     "Role",

@@ -6,6 +6,7 @@ Services check, change and flush; the caller commits once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from hgq.cases.models import (
     Satisfaction,
     Urgency,
 )
+from hgq.cases.notifications import notify_event
 from hgq.cases.workflow import ACTION_LABELS, RULES, Action, ActionNotAllowed, check_action
 from hgq.db import utcnow
 from hgq.enterprises.models import Assignment, Enterprise, Project
@@ -128,8 +130,9 @@ def create_case(
     )
     db.session.add(case)
     db.session.flush()
-    _append_event(case, creator, Action.SUBMIT, None, None, description[:200], True, {})
+    event = _append_event(case, creator, Action.SUBMIT, None, None, description[:200], True, {})
     db.session.flush()
+    notify_event(case, event)
     return case
 
 
@@ -345,4 +348,48 @@ def perform_action(
         raise VersionConflict(
             "您提交期间，其他人同时处理了该案件。请刷新后查看最新情况再操作。"
         ) from None
+    notify_event(case, event)
     return event
+
+
+# -- categories -----------------------------------------------------------------
+CATEGORY_CODE_RE = re.compile(r"^[a-z0-9_]{1,30}$")
+CATEGORY_NAME_MAX = 30
+
+
+def _check_category_name(name: str, exclude_id: int | None = None) -> str:
+    name = _check_text(name, "name", "类别名称", CATEGORY_NAME_MAX)
+    clash = sa.select(Category.id).where(Category.name == name)
+    if exclude_id is not None:
+        clash = clash.where(Category.id != exclude_id)
+    if db.session.scalar(clash) is not None:
+        raise NotAllowed(f"类别名称“{name}”已存在", "name")
+    return name
+
+
+def create_category(
+    *, code: str, name: str, sort_order: int = 0, is_active: bool = True
+) -> Category:
+    """Add a case category. ``code`` (what the API uses) is lowercase ASCII letters,
+    digits and underscores, unique, and never changes; ``name`` is unique.
+    Raises NotAllowed naming the field."""
+    code = (code or "").strip()
+    if not CATEGORY_CODE_RE.match(code):
+        raise NotAllowed("类别代码只能使用小写英文字母、数字和下划线，最多30位", "code")
+    if db.session.scalar(sa.select(Category.id).where(Category.code == code)) is not None:
+        raise NotAllowed(f"类别代码“{code}”已存在", "code")
+    category = Category(
+        code=code, name=_check_category_name(name), sort_order=sort_order, is_active=is_active
+    )
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def update_category(category: Category, *, name: str, sort_order: int, is_active: bool) -> None:
+    """Rename, reorder or (de)activate a category; its code stays. A deactivated category
+    is no longer offered for new cases; existing cases keep it. Raises NotAllowed."""
+    category.name = _check_category_name(name, exclude_id=category.id)
+    category.sort_order = sort_order
+    category.is_active = is_active
+    db.session.flush()
