@@ -20,6 +20,7 @@ KINDS = (
     ("projects", "重点项目", "个"),
     ("users", "账号", "个"),
     ("assignments", "包保关系", "条"),
+    ("cases", "诉求案件", "件"),
     ("tags", "企业标签", "个"),
 )
 ROLE_ORDER = (

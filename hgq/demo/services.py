@@ -20,6 +20,7 @@ from hgq.accounts import services as accounts
 from hgq.accounts.models import Department, Role, User
 from hgq.accounts.queries import get_user_by_username
 from hgq.demo import data
+from hgq.demo.cases import ensure_demo_cases
 from hgq.enterprises import services as enterprises
 from hgq.enterprises.credit_code import make_credit_code
 from hgq.enterprises.models import Enterprise, Project, ProjectStage, Tag
@@ -65,6 +66,8 @@ def build_demo_zone(password: str) -> Counter[str]:
         _ensure_enterprise_account(n, firm, password, created)
     for n, firm in enumerate(firms):
         _ensure_assignment(n, firm, staff, created)
+    db.session.flush()
+    ensure_demo_cases(created)
     return created
 
 
