@@ -27,6 +27,8 @@ class DefaultConfig:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a method name, not a password)
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    API_TOKEN_TTL_HOURS = 24 * 30
     ITEMS_PER_PAGE = 20
     TIME_ZONE = "Asia/Shanghai"
     ZONE_NAME = "高新技术产业开发区"

@@ -1,8 +1,9 @@
-"""Error pages in Chinese (no stack traces), and the exceptions services raise."""
+"""Error pages in Chinese (no stack traces), and the exceptions services raise.
+Under /api/ the same errors answer in the API's JSON shape instead of a page."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -51,28 +52,46 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     ), code
 
 
+def _is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(code: int, exc: HTTPException | None = None) -> Response:
+    from hgq.api.errors import http_error_response
+
+    return http_error_response(code, exc)
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError) -> tuple[str, int]:
+    def csrf_error(exc: CSRFError) -> tuple[str, int] | Response:
+        if _is_api_request():
+            return _api_error(400)
         return _render(400, "页面已过期或来源无法验证（CSRF 校验失败），请刷新页面后重新提交。")
 
     @app.errorhandler(StaleDataError)
     @app.errorhandler(IntegrityError)
-    def write_conflict(exc: Exception) -> tuple[str, int]:
+    def write_conflict(exc: Exception) -> tuple[str, int] | Response:
         # The services check versions and uniqueness first; these catch the races
         # between that check and the write (two people saving at the same moment).
         from hgq.extensions import db
 
         db.session.rollback()
+        if _is_api_request():
+            return _api_error(409)
         return _render(409)
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
+    def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException | Response:
         if exc.code is None or exc.code < 400:
             return exc
+        if _is_api_request():
+            return _api_error(exc.code, exc)
         return _render(exc.code)
 
     @app.errorhandler(500)
-    def server_error(exc: Exception) -> tuple[str, int]:
+    def server_error(exc: Exception) -> tuple[str, int] | Response:
         # Flask has logged the traceback; the user sees no internals.
+        if _is_api_request():
+            return _api_error(500)
         return _render(500)

@@ -105,6 +105,7 @@ def admin_urls(app: Flask, zone) -> list[tuple[str, str]]:
         "enterprise_id": zone.ent_a,
         "project_id": 1,
         "assignment_id": 1,
+        "category_id": 1,
     }
     urls = []
     with app.test_request_context():

@@ -24,5 +24,8 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The user's session version when issued: a password reset, role change or
+    # deactivation bumps it and so ends every token along with every session.
+    session_version: Mapped[int]
 
     user: Mapped[User] = relationship()

@@ -1,0 +1,497 @@
+"""The OpenAPI 3.0 description of /api/v1, written out by hand as a dict.
+
+It is the contract outside clients build against: when a route, a field or an error
+code changes in :mod:`hgq.api.views` or :mod:`hgq.api.schemas`, change it here too
+(tests/api/test_openapi.py checks that every route is described).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hgq.accounts.models import Role
+from hgq.api.schemas import MAX_ID, MAX_PAGE, MAX_PER_PAGE, Q_MAX
+from hgq.cases.models import CaseStatus, Channel, ResolutionType, Satisfaction, Urgency
+from hgq.cases.services import COMMENT_MAX, TEXT_MAX, TITLE_MAX
+from hgq.cases.workflow import RULES
+
+
+def _values(enum: Any) -> list[str]:
+    return [member.value for member in enum]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*names: str) -> dict[str, Any]:
+    codes = {
+        "BadRequest": "400",
+        "Unauthorized": "401",
+        "Forbidden": "403",
+        "NotFound": "404",
+        "Conflict": "409",
+    }
+    return {codes[name]: {"$ref": f"#/components/responses/{name}"} for name in names}
+
+
+TIME = {"type": "string", "format": "date-time", "nullable": True}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+NULLABLE_ID = {**ID, "nullable": True}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "fields"],
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "description": (
+                            "invalid_input, invalid_action, invalid_credentials, unauthorized, "
+                            "forbidden, not_found, invalid_transition, version_conflict, "
+                            "conflict, bad_request, method_not_allowed, payload_too_large, "
+                            "internal_error"
+                        ),
+                    },
+                    "message": {"type": "string", "description": "中文说明"},
+                    "fields": {
+                        "type": "object",
+                        "description": "field name → message; {} when the error concerns "
+                        "the whole request",
+                        "additionalProperties": {"type": "string"},
+                    },
+                },
+            }
+        },
+    },
+    "TokenRequest": {
+        "type": "object",
+        "required": ["username", "password"],
+        "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+    },
+    "Token": {
+        "type": "object",
+        "required": ["token", "expires_at"],
+        "properties": {
+            "token": {"type": "string", "description": "shown once; send as Bearer"},
+            "expires_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "User": {
+        "type": "object",
+        "required": ["id", "username", "name", "roles", "enterprise_id"],
+        "properties": {
+            "id": ID,
+            "username": {"type": "string"},
+            "name": {"type": "string"},
+            "roles": {"type": "array", "items": {"type": "string", "enum": _values(Role)}},
+            "enterprise_id": {**NULLABLE_ID, "description": "set for enterprise accounts"},
+        },
+    },
+    "Enterprise": {
+        "type": "object",
+        "required": ["id", "name", "credit_code", "industry"],
+        "properties": {
+            "id": ID,
+            "name": {"type": "string"},
+            "credit_code": {"type": "string", "description": "统一社会信用代码"},
+            "industry": {"type": "string"},
+            "address": {"type": "string"},
+            "contact_name": {"type": "string"},
+            "contact_phone": {"type": "string"},
+            "is_active": {"type": "boolean"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "CodeName": {
+        "type": "object",
+        "required": ["code", "name"],
+        "properties": {
+            "code": {"type": "string", "description": "what requests carry"},
+            "name": {"type": "string", "description": "中文名称"},
+        },
+    },
+    "Case": {
+        "type": "object",
+        "required": [
+            "id",
+            "code",
+            "enterprise_id",
+            "title",
+            "description",
+            "category",
+            "channel",
+            "status",
+            "level",
+            "first_owner_id",
+            "handler_id",
+            "version",
+            "created_at",
+            "responded_at",
+            "resolved_at",
+            "closed_at",
+            "due_at",
+        ],
+        "properties": {
+            "id": ID,
+            "code": {"type": "string", "example": "HGQ-2026-00042"},
+            "enterprise_id": ID,
+            "enterprise_name": {"type": "string"},
+            "project_id": NULLABLE_ID,
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "category": {"type": "string", "description": "a code from /categories"},
+            "channel": {"type": "string", "enum": _values(Channel)},
+            "urgency": {"type": "string", "enum": _values(Urgency)},
+            "status": {"type": "string", "enum": _values(CaseStatus)},
+            "level": {"type": "integer", "minimum": 1, "maximum": 3},
+            "first_owner_id": {**NULLABLE_ID, "description": "首问责任人; never changes"},
+            "handler_id": {**NULLABLE_ID, "description": "承办人; null: a queue"},
+            "version": {"type": "integer", "description": "send it back with every action"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "responded_at": TIME,
+            "resolved_at": TIME,
+            "closed_at": TIME,
+            "due_at": TIME,
+            "resolution_type": {
+                "type": "string",
+                "enum": _values(ResolutionType),
+                "nullable": True,
+            },
+            "resolution_reply": {"type": "string", "nullable": True},
+            "rating_solved": {"type": "boolean", "nullable": True},
+            "rating_satisfaction": {
+                "type": "string",
+                "enum": _values(Satisfaction),
+                "nullable": True,
+            },
+            "rating_comment": {"type": "string", "nullable": True},
+            "rated_at": TIME,
+            "closed_unrated": {"type": "boolean"},
+            "reopen_count": {"type": "integer"},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": [
+            "action",
+            "actor_id",
+            "at",
+            "note",
+            "from_status",
+            "to_status",
+            "from_level",
+            "to_level",
+        ],
+        "properties": {
+            "id": ID,
+            "action": {"type": "string", "description": "submit or an action code"},
+            "actor_id": NULLABLE_ID,
+            "actor_name": {"type": "string", "nullable": True},
+            "at": {"type": "string", "format": "date-time"},
+            "note": {"type": "string"},
+            "from_status": {"type": "string", "enum": _values(CaseStatus), "nullable": True},
+            "to_status": {"type": "string", "enum": _values(CaseStatus)},
+            "from_level": {"type": "integer", "nullable": True},
+            "to_level": {"type": "integer"},
+        },
+    },
+    "CaseDetail": {
+        "description": "A case and its timeline; an enterprise user gets only the events "
+        "meant for the enterprise.",
+        "allOf": [
+            _ref("Case"),
+            {
+                "type": "object",
+                "required": ["events"],
+                "properties": {"events": {"type": "array", "items": _ref("Event")}},
+            },
+        ],
+    },
+    "NewCase": {
+        "type": "object",
+        "required": ["title", "description", "category"],
+        "properties": {
+            "enterprise_id": {
+                **ID,
+                "description": "required for staff; an enterprise user may omit it (his own)",
+            },
+            "title": {"type": "string", "maxLength": TITLE_MAX},
+            "description": {"type": "string", "maxLength": TEXT_MAX},
+            "category": {"type": "string", "description": "a code from /categories"},
+            "channel": {
+                "type": "string",
+                "enum": _values(Channel),
+                "description": "required for staff; default self_reported for an enterprise user",
+            },
+            "urgency": {"type": "string", "enum": _values(Urgency), "default": "normal"},
+            "project_id": {**NULLABLE_ID, "description": "a key project of the enterprise"},
+        },
+    },
+    "ActionRequest": {
+        "type": "object",
+        "required": ["action", "version"],
+        "properties": {
+            "action": {"type": "string", "enum": [a.value for a in RULES]},
+            "version": {"type": "integer", "description": "the case's version you last saw"},
+            "note": {
+                "type": "string",
+                "maxLength": TEXT_MAX,
+                "description": "required for note, reply, escalate, resolve (the reply to "
+                "the enterprise), reopen and reject",
+            },
+            "resolution_type": {
+                "type": "string",
+                "enum": _values(ResolutionType),
+                "description": "resolve only (required)",
+            },
+            "solved": {"type": "boolean", "description": "rate only (required)"},
+            "satisfaction": {
+                "type": "string",
+                "enum": _values(Satisfaction),
+                "description": "rate only (required); dissatisfied reopens the case",
+            },
+            "comment": {
+                "type": "string",
+                "nullable": True,
+                "maxLength": COMMENT_MAX,
+                "description": "rate only",
+            },
+        },
+    },
+}
+
+for _name, _item in (("EnterprisePage", "Enterprise"), ("CasePage", "Case")):
+    SCHEMAS[_name] = {
+        "type": "object",
+        "required": ["items", "total", "page", "per_page"],
+        "properties": {
+            "items": {"type": "array", "items": _ref(_item)},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+    }
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return _json(_ref("Error"), description)
+
+
+RESPONSES = {
+    "BadRequest": _error_response(
+        "invalid_input (fields names what is wrong), or invalid_action for an unknown action"
+    ),
+    "Unauthorized": {
+        **_error_response("unauthorized: token missing, unknown, expired or revoked"),
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+    },
+    "Forbidden": _error_response("forbidden: visible, but not yours to do"),
+    "NotFound": _error_response("not_found: missing, or not visible to you (the same answer)"),
+    "Conflict": _error_response(
+        "invalid_transition (not possible in the case's status) or version_conflict "
+        "(someone acted meanwhile; the message says what changed)"
+    ),
+}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PARAMETERS = {
+    "page": _query(
+        "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "页码"
+    ),
+    "per_page": _query(
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
+        "每页条数",
+    ),
+    "q": _query("q", {"type": "string", "maxLength": Q_MAX}, "搜索"),
+    "case_id": {"name": "case_id", "in": "path", "required": True, "schema": ID},
+}
+
+
+def _param(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+PAGED = [_param("page"), _param("per_page"), _param("q")]
+
+PATHS: dict[str, Any] = {
+    "/tokens": {
+        "post": {
+            "summary": "Get a bearer token for a username and password",
+            "operationId": "createToken",
+            "security": [],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("TokenRequest")}},
+            },
+            "responses": {
+                "201": _json(_ref("Token"), "the token (stored only as its hash)"),
+                **_errors("BadRequest"),
+                "401": _error_response("invalid_credentials (one message for every reason)"),
+            },
+        }
+    },
+    "/tokens/current": {
+        "delete": {
+            "summary": "Revoke the token this request carries",
+            "operationId": "revokeCurrentToken",
+            "responses": {"204": {"description": "revoked"}, **_errors("Unauthorized")},
+        }
+    },
+    "/me": {
+        "get": {
+            "summary": "The user the token belongs to",
+            "operationId": "getMe",
+            "responses": {"200": _json(_ref("User"), "the user"), **_errors("Unauthorized")},
+        }
+    },
+    "/enterprises": {
+        "get": {
+            "summary": "The enterprises you may see, by name",
+            "operationId": "listEnterprises",
+            "parameters": PAGED,
+            "responses": {
+                "200": _json(_ref("EnterprisePage"), "a page of enterprises"),
+                **_errors("BadRequest", "Unauthorized"),
+            },
+        }
+    },
+    "/categories": {
+        "get": {
+            "summary": "Active case categories",
+            "operationId": "listCategories",
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("CodeName")}, "categories"),
+                **_errors("Unauthorized"),
+            },
+        }
+    },
+    "/channels": {
+        "get": {
+            "summary": "How a request can reach the zone",
+            "operationId": "listChannels",
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("CodeName")}, "channels"),
+                **_errors("Unauthorized"),
+            },
+        }
+    },
+    "/cases": {
+        "get": {
+            "summary": "The cases you may see, newest first",
+            "operationId": "listCases",
+            "parameters": [
+                _query("status", {"type": "string", "enum": _values(CaseStatus)}, "状态"),
+                _query("level", {"type": "integer", "minimum": 1, "maximum": 3}, "级别"),
+                _query("enterprise_id", ID, "企业"),
+                *PAGED,
+            ],
+            "responses": {
+                "200": _json(_ref("CasePage"), "a page of cases"),
+                **_errors("BadRequest", "Unauthorized"),
+            },
+        },
+        "post": {
+            "summary": "Log a request (诉求) for an enterprise",
+            "operationId": "createCase",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("NewCase")}},
+            },
+            "responses": {
+                "201": {
+                    **_json(_ref("CaseDetail"), "the new case"),
+                    "headers": {"Location": {"schema": {"type": "string"}}},
+                },
+                **_errors("BadRequest", "Unauthorized", "Forbidden", "NotFound"),
+            },
+        },
+    },
+    "/cases/{case_id}": {
+        "get": {
+            "summary": "A case and its timeline",
+            "operationId": "getCase",
+            "parameters": [_param("case_id")],
+            "responses": {
+                "200": _json(_ref("CaseDetail"), "the case"),
+                **_errors("Unauthorized", "NotFound"),
+            },
+        }
+    },
+    "/cases/{case_id}/actions": {
+        "post": {
+            "summary": "Take an action on a case (accept, reply, escalate, resolve, rate …)",
+            "operationId": "actOnCase",
+            "parameters": [_param("case_id")],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("ActionRequest")}},
+            },
+            "responses": {
+                "200": _json(_ref("CaseDetail"), "the case after the action"),
+                **_errors("BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict"),
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "summary": "This description",
+            "operationId": "getOpenApi",
+            "security": [],
+            "responses": {"200": _json({"type": "object"}, "the OpenAPI document")},
+        }
+    },
+}
+
+
+def build_spec() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "hgq 包保服务系统 API",
+            "version": "1.0.0",
+            "description": (
+                "Cases (诉求) of the zone's enterprises and their workflow. Get a token "
+                "from POST /tokens and send it as `Authorization: Bearer <token>`. Every "
+                'error answers `{"error": {"code", "message", "fields"}}`. Times are '
+                "ISO 8601 in UTC; codes (status, category, channel …) are English, names "
+                "Chinese."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a token from POST /tokens",
+                }
+            },
+            "schemas": SCHEMAS,
+            "responses": RESPONSES,
+            "parameters": PARAMETERS,
+        },
+    }
