@@ -27,6 +27,9 @@ class DefaultConfig:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a method name, not a password)
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Form text beyond Flask's 500 KB default reaches the forms, so an over-long field
+    # is refused at that field in Chinese rather than with a bare 413 page.
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     API_TOKEN_TTL_HOURS = 24 * 30
     ITEMS_PER_PAGE = 20

@@ -36,6 +36,10 @@ def nav_items() -> list[tuple[str, str, str]]:
     if not current_user.is_authenticated:
         return []
     items = [("home.index", "工作台", "house")]
+    if current_user.has_role(Role.ENTERPRISE):
+        items.append(("my.cases", "我的诉求", "chat-square-text"))
+    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
+        items.append(("cases.index", "诉求办理", "inbox"))
     if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
         label = "企业名录" if current_user.has_role(Role.ADMIN, Role.COMMITTEE) else "我的企业"
         items.append(("enterprises.index", label, "buildings"))
@@ -61,6 +65,7 @@ ADMIN_PAGES = [
         "联点包保：安排、调整、结束，保留历史",
     ),
     ("admin_enterprises.tags", "企业标签", "tags", "规上企业、高新技术企业等分类标签"),
+    ("admin_cases.categories", "诉求类别", "list-ul", "诉求分类：代码、名称、排序、停用"),
 ]
 
 

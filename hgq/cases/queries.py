@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from hgq.cases.models import Case, CaseEvent, CaseStatus, Category
+from hgq.accounts.models import User
+from hgq.cases.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+)
+from hgq.cases.workflow import TOP_LEVEL
 from hgq.enterprises.models import Enterprise
+
+# What a to-do list shows: cases someone still has to act on, or awaiting a rating.
+TODO_STATUSES = OPEN_STATUSES | {CaseStatus.RESOLVED}
 
 
 def with_list_relations(stmt: sa.Select[tuple[Case]]) -> sa.Select[tuple[Case]]:
@@ -73,4 +87,92 @@ def select_events(case_id: int, *, for_enterprise: bool) -> sa.Select[tuple[Case
     )
     if for_enterprise:
         stmt = stmt.where(CaseEvent.visible_to_enterprise.is_(True))
+    return stmt
+
+
+def filter_todo(
+    stmt: sa.Select[tuple[Case]],
+    user_id: int,
+    *,
+    leaders_queue: bool = False,
+    committee_queue: bool = False,
+) -> sa.Select[tuple[Case]]:
+    """Narrow to the cases waiting on a user: those he handles, plus the leaders' queue
+    (no handler, below level 3) and/or the committee's queue (no handler, level 3);
+    only open or resolved cases."""
+    waiting = [Case.handler_id == user_id]
+    if leaders_queue:
+        waiting.append(sa.and_(Case.handler_id.is_(None), Case.level < TOP_LEVEL))
+    if committee_queue:
+        waiting.append(sa.and_(Case.handler_id.is_(None), Case.level == TOP_LEVEL))
+    return stmt.where(sa.or_(*waiting), Case.status.in_(TODO_STATUSES))
+
+
+def filter_first_owned(stmt: sa.Select[tuple[Case]], user_id: int) -> sa.Select[tuple[Case]]:
+    """Narrow to the cases a user received first (首问责任人)."""
+    return stmt.where(Case.first_owner_id == user_id)
+
+
+def count_of(stmt: sa.Select[tuple[Case]]) -> sa.Select[tuple[int]]:
+    """How many rows a case Select returns (ordering dropped)."""
+    return sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+
+
+def select_latest_of_enterprise(
+    stmt: sa.Select[tuple[Case]], enterprise_id: int, limit: int = 10
+) -> sa.Select[tuple[Case]]:
+    """An enterprise's latest cases among those of a (visible-cases) Select, newest first,
+    with what a short list shows eager-loaded."""
+    return with_list_relations(filter_cases(stmt, enterprise_id=enterprise_id).limit(limit))
+
+
+def select_categories_with_counts() -> sa.Select[tuple[Category, int]]:
+    """Every category with its number of cases, in one grouped query."""
+    return (
+        sa.select(Category, sa.func.count(Case.id))
+        .outerjoin(Case, Case.category_id == Category.id)
+        .group_by(Category.id)
+        .order_by(Category.sort_order, Category.id)
+    )
+
+
+# -- the enterprise's own cases and attachments -----------------------------------
+def select_enterprise_cases(enterprise_id: int) -> sa.Select[tuple[Case]]:
+    """Every case of one enterprise (what each of its accounts sees), newest first."""
+    return (
+        sa.select(Case)
+        .where(Case.enterprise_id == enterprise_id)
+        .options(selectinload(Case.first_owner))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+    )
+
+
+def count_cases_by_status(stmt: sa.Select[tuple[Case]]) -> sa.Select[tuple[CaseStatus, int]]:
+    """(status, number of cases) for the cases of a case Select; statuses with none
+    are left out."""
+    ids = stmt.order_by(None).with_only_columns(Case.id)
+    return sa.select(Case.status, sa.func.count()).where(Case.id.in_(ids)).group_by(Case.status)
+
+
+def select_last_visible_update(case_ids: list[int]) -> sa.Select[tuple[int, datetime]]:
+    """(case id, time of its latest event the enterprise may see): the case's "last
+    update" from the enterprise's side, where internal notes do not count."""
+    return (
+        sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.at))
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.visible_to_enterprise.is_(True))
+        .group_by(CaseEvent.case_id)
+    )
+
+
+def select_visible_attachments(case: Case, user: User) -> sa.Select[tuple[Attachment]]:
+    """A case's files that ``user`` may see, oldest first: internal files are staff-only.
+    The caller has already checked that the user may see the case."""
+    stmt = (
+        sa.select(Attachment)
+        .where(Attachment.case_id == case.id)
+        .options(selectinload(Attachment.uploaded_by))
+        .order_by(Attachment.id)
+    )
+    if not user.is_staff:
+        stmt = stmt.where(Attachment.internal.is_(False))
     return stmt

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from hgq import access
 from hgq.accounts.models import Role
+from hgq.cases import queries as case_queries
 from hgq.enterprises import queries
 from hgq.extensions import db
 
@@ -51,9 +52,18 @@ def detail(enterprise_id: int) -> str:
         if access.can_see_assignment_history(current_user)
         else []
     )
+    visible_cases = access.select_visible_cases(current_user)
+    cases = db.session.scalars(
+        case_queries.select_latest_of_enterprise(visible_cases, enterprise.id, limit=10)
+    ).all()
+    of_enterprise = case_queries.filter_cases(visible_cases, enterprise_id=enterprise.id)
     return render_template(
         "enterprises/detail.html",
         enterprise=enterprise,
         history=history,
         can_manage=access.can_manage_registry(current_user),
+        cases=cases,
+        case_count=db.session.scalar(case_queries.count_of(of_enterprise)),
+        can_create_case=current_user.is_staff
+        and access.can_create_case_for(current_user, enterprise),
     )

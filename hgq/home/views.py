@@ -10,6 +10,8 @@ from werkzeug.wrappers import Response
 
 from hgq import access
 from hgq.accounts.models import Role
+from hgq.cases import queries as cq
+from hgq.cases.models import OPEN_STATUSES, CaseStatus
 from hgq.enterprises import queries as eq
 from hgq.enterprises.models import Enterprise
 from hgq.extensions import db
@@ -66,12 +68,24 @@ def _coverage_home() -> str:
 
 
 def _enterprise_home() -> str:
+    """The enterprise's page: who covers it, and its latest cases with what awaits it."""
     enterprise = (
         db.session.get(Enterprise, current_user.enterprise_id)
         if current_user.enterprise_id
         else None
     )
-    return render_template("home/enterprise.html", enterprise=enterprise)
+    if enterprise is None:
+        return render_template("home/enterprise.html", enterprise=None)
+    cases = cq.select_enterprise_cases(enterprise.id)
+    by_status = dict(db.session.execute(cq.count_cases_by_status(cases)).all())
+    return render_template(
+        "home/enterprise.html",
+        enterprise=enterprise,
+        latest_cases=db.session.scalars(cases.limit(5)).all(),
+        open_count=sum(n for s, n in by_status.items() if s in OPEN_STATUSES),
+        awaiting_rating=by_status.get(CaseStatus.RESOLVED, 0),
+        total_cases=sum(by_status.values()),
+    )
 
 
 @bp.route("/board")
