@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -24,19 +24,13 @@ from hgq.enterprises.models import Enterprise
 from hgq.enterprises.queries import filter_enterprises
 from hgq.errors import DomainError
 from hgq.extensions import db
-from hgq.forms import BaseForm, show_refusal
+from hgq.viewhelpers import paginate, refuse
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin")
 
 
 # Which field a refusal from the services belongs beside, by what its message is about;
 # anything else (roles that do not fit, the last admin, current coverage) goes to roles.
-def _show_error(form: BaseForm, exc: DomainError) -> None:
-    """Undo what the refused service did, and show its message on the form."""
-    db.session.rollback()
-    show_refusal(form, exc)
-
-
 def _load_choices(form: UserProfileForm, user: User | None = None) -> None:
     """Active departments and enterprises, plus the user's own even if inactive."""
     departments = list(db.session.scalars(queries.select_departments(active_only=True)))
@@ -68,7 +62,7 @@ def users() -> str:
     stmt = queries.select_users(q=q, role=role, active=active).options(
         selectinload(User.department), selectinload(User.enterprise)
     )
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(stmt)
     return render_template(
         "admin/accounts/users.html",
         page=page,
@@ -96,7 +90,7 @@ def user_new() -> str | Response:
                 enterprise_id=form.enterprise_id.data,
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(
@@ -125,7 +119,7 @@ def user_edit(user_id: int) -> str | Response:
                 actor=current_user,
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             _keep_own_session(user)
@@ -168,7 +162,7 @@ def user_reset_password(user_id: int) -> str | Response:
         try:
             services.reset_password(user, form.password.data or "")
         except DomainError as exc:
-            _show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             _keep_own_session(user)
@@ -198,7 +192,7 @@ def department_new() -> str | Response:
                 description=form.description.data or "",
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增部门“{department.name}”。", "success")
@@ -222,7 +216,7 @@ def department_edit(department_id: int) -> str | Response:
                 is_active=form.is_active.data,
             )
         except DomainError as exc:
-            _show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已保存部门“{department.name}”。", "success")

@@ -11,14 +11,9 @@ from hgq.cases.forms import CategoryEditForm, CategoryForm
 from hgq.cases.models import Category
 from hgq.errors import DomainError
 from hgq.extensions import db
-from hgq.forms import BaseForm, show_refusal
+from hgq.viewhelpers import refuse
 
 bp = Blueprint("admin_cases", __name__, url_prefix="/admin")
-
-
-def _refuse(form: BaseForm, exc: DomainError) -> None:
-    db.session.rollback()
-    show_refusal(form, exc)
 
 
 @bp.route("/categories", methods=["GET", "POST"])
@@ -34,7 +29,7 @@ def categories() -> str | Response:
                 is_active=form.is_active.data,
             )
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增诉求类别“{category.name}”。", "success")
@@ -57,7 +52,7 @@ def category_edit(category_id: int) -> str | Response:
                 is_active=form.is_active.data,
             )
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已保存诉求类别“{category.name}”。", "success")

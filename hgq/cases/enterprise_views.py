@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -18,7 +18,7 @@ from hgq.cases.models import OPEN_STATUSES, Case, CaseStatus, Category, Channel,
 from hgq.enterprises.models import Enterprise, Project
 from hgq.errors import DomainError, NotAllowed
 from hgq.extensions import db
-from hgq.forms import show_refusal
+from hgq.viewhelpers import paginate, refuse
 
 bp = Blueprint("my", __name__, url_prefix="/my")
 
@@ -85,7 +85,7 @@ def cases() -> str:
     }
     if tab.statuses is not None:
         stmt = stmt.where(Case.status.in_(tab.statuses))
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(stmt)
     ids = [case.id for case in page.items]
     updated = dict(db.session.execute(queries.select_last_visible_update(ids)).all())
     return render_template(
@@ -169,8 +169,7 @@ def case_new() -> str | Response:
                 case = _submit(form, enterprise, written)
                 db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            show_refusal(form, exc)
+            refuse(form, exc)
         else:
             flash(f"诉求已提交，编号 {case.code}。{_handled_by(case)}", "success")
             return redirect(url_for("cases.detail", case_id=case.id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -26,7 +26,7 @@ from hgq.db import utcnow
 from hgq.enterprises.models import Enterprise, Project
 from hgq.errors import DomainError, VersionConflict
 from hgq.extensions import db
-from hgq.forms import show_refusal
+from hgq.viewhelpers import paginate, refuse
 
 bp = Blueprint("cases", __name__)
 
@@ -133,11 +133,7 @@ def index() -> str:
         scope = "all"
     filters = _filters()
     stmt = queries.filter_cases(_scoped(scope), **filters)  # type: ignore[arg-type]
-    page = db.paginate(
-        queries.with_list_relations(stmt),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(queries.with_list_relations(stmt))
     todo_count = db.session.scalar(queries.count_of(_scoped("todo"))) if has_todo else None
     return render_template(
         "cases/index.html",
@@ -193,8 +189,7 @@ def new(enterprise_id: int) -> str | Response:
                 else None,
             )
         except DomainError as exc:
-            db.session.rollback()
-            show_refusal(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已登记诉求，编号 {case.code}。", "success")
@@ -293,8 +288,7 @@ def act(case_id: int) -> Response | tuple[str, int]:
             **payload,
         )
     except DomainError as exc:
-        db.session.rollback()
-        show_refusal(form, exc)
+        refuse(form, exc)
         flash(str(exc), "warning" if isinstance(exc, VersionConflict) else "danger")
         return _render_case(case, form, action, _refusal_status(exc))
     db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -23,23 +23,13 @@ from hgq.enterprises.forms import (
 from hgq.enterprises.models import Assignment, Enterprise, Project
 from hgq.errors import DomainError
 from hgq.extensions import db
-from hgq.forms import BaseForm, show_refusal
+from hgq.viewhelpers import paginate, per_page, refuse
 
 bp = Blueprint("admin_enterprises", __name__, url_prefix="/admin")
 
 COVERED_ARGS = {"yes": True, "no": False}
 ACTIVE_ARGS = {"1": True, "0": False, "all": None}
 PAGE = "admin/enterprises/"
-
-
-def _refuse(form: BaseForm, exc: DomainError) -> None:
-    """Undo the attempted change and show the service's message where it belongs."""
-    db.session.rollback()
-    show_refusal(form, exc)
-
-
-def _per_page() -> int:
-    return current_app.config["ITEMS_PER_PAGE"]
 
 
 def _tag_choices() -> list[SelectChoice]:
@@ -74,7 +64,7 @@ def enterprises() -> str:
         covered=COVERED_ARGS.get(covered),
         active=ACTIVE_ARGS.get(active, True),
     )
-    page = db.paginate(queries.with_coverage(stmt), per_page=_per_page(), error_out=False)
+    page = paginate(queries.with_coverage(stmt))
     return render_template(
         PAGE + "enterprises.html",
         page=page,
@@ -107,7 +97,7 @@ def enterprise_new() -> str | Response:
         try:
             enterprise = services.create_enterprise(**_enterprise_fields(form))  # type: ignore[arg-type]
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增企业“{enterprise.name}”。", "success")
@@ -132,7 +122,7 @@ def enterprise_edit(enterprise_id: int) -> str | Response:
                 **_enterprise_fields(form),  # type: ignore[arg-type]
             )
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已保存企业“{enterprise.name}”。", "success")
@@ -155,7 +145,7 @@ def project_new(enterprise_id: int) -> str | Response:
                 stage=form.stage.data,
             )
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增重点项目“{project.name}”。", "success")
@@ -178,7 +168,7 @@ def project_edit(project_id: int) -> str | Response:
                 stage=form.stage.data,
             )
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已保存重点项目“{project.name}”。", "success")
@@ -197,7 +187,7 @@ def tags() -> str | Response:
         try:
             tag = services.create_tag(form.name.data)
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(f"已新增标签“{tag.name}”。", "success")
@@ -214,11 +204,11 @@ def assignments() -> str:
     officer_id = request.args.get("officer_id", type=int)
     leader_id = request.args.get("leader_id", type=int)
     stmt = queries.select_current_assignments(q=q, officer_id=officer_id, leader_id=leader_id)
-    page = db.paginate(stmt, per_page=_per_page(), error_out=False)
+    page = paginate(stmt)
     uncovered = db.session.scalars(
         queries.filter_enterprises(
             access.select_visible_enterprises(current_user), covered=False
-        ).limit(_per_page())
+        ).limit(per_page())
     ).all()
     return render_template(
         PAGE + "assignments.html",
@@ -274,7 +264,7 @@ def assign(enterprise_id: int) -> str | Response:
                 note=form.note.data or "",
             )
         except DomainError as exc:
-            _refuse(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             done = "调整包保，原包保关系已转入历史" if reassigning else "安排包保"
@@ -293,7 +283,7 @@ def assignment_end(assignment_id: int) -> str | Response:
         try:
             services.end_assignment(assignment, end_date=end_form.end_date.data)  # type: ignore[arg-type]
         except DomainError as exc:
-            _refuse(end_form, exc)
+            refuse(end_form, exc)
         else:
             db.session.commit()
             flash(f"已结束“{enterprise.name}”的包保关系，该企业目前未安排包保。", "warning")

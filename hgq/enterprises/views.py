@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from hgq import access
@@ -10,6 +10,7 @@ from hgq.accounts.models import Role
 from hgq.cases import queries as case_queries
 from hgq.enterprises import queries
 from hgq.extensions import db
+from hgq.viewhelpers import paginate
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
@@ -28,11 +29,7 @@ def index() -> str:
     stmt = queries.filter_enterprises(
         access.select_visible_enterprises(current_user), q=q, tag_id=tag_id, covered=covered
     )
-    page = db.paginate(
-        queries.with_coverage(stmt),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(queries.with_coverage(stmt))
     return render_template(
         "enterprises/index.html",
         page=page,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,6 +16,7 @@ from hgq.enterprises import queries as eq
 from hgq.enterprises.models import Enterprise
 from hgq.extensions import db
 from hgq.home.queries import select_workload
+from hgq.viewhelpers import paginate
 
 bp = Blueprint("home", __name__)
 
@@ -96,5 +97,5 @@ def board() -> str:
     stmt = eq.with_coverage(
         eq.filter_enterprises(access.select_board_enterprises(current_user), q=q)
     )
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(stmt)
     return render_template("home/board.html", page=page, q=q)

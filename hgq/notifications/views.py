@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -10,6 +10,7 @@ from hgq import access
 from hgq.extensions import db
 from hgq.notifications import queries, services
 from hgq.notifications.models import Notification
+from hgq.viewhelpers import paginate
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -18,11 +19,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @access.signed_in
 def index() -> str:
     unread_only = request.args.get("unread") == "1"
-    page = db.paginate(
-        queries.select_for_user(current_user.id, unread_only=unread_only),
-        per_page=current_app.config["ITEMS_PER_PAGE"],
-        error_out=False,
-    )
+    page = paginate(queries.select_for_user(current_user.id, unread_only=unread_only))
     return render_template("notifications/index.html", page=page, unread_only=unread_only)
 
 
