@@ -7,7 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from hgq.accounts.models import User
+from hgq.access import select_visible_cases
+from hgq.accounts.models import Role, User
 from hgq.cases.models import (
     OPEN_STATUSES,
     Attachment,
@@ -106,6 +107,17 @@ def filter_todo(
     if committee_queue:
         waiting.append(sa.and_(Case.handler_id.is_(None), Case.level == TOP_LEVEL))
     return stmt.where(sa.or_(*waiting), Case.status.in_(TODO_STATUSES))
+
+
+def select_todo_for(user: User) -> sa.Select[tuple[Case]]:
+    """The cases waiting on ``user`` among those he may see: his own, plus the leaders'
+    queue for a leader and the committee's queue for the committee."""
+    return filter_todo(
+        select_visible_cases(user),
+        user.id,
+        leaders_queue=user.has_role(Role.LEADER),
+        committee_queue=user.has_role(Role.COMMITTEE),
+    )
 
 
 def filter_first_owned(stmt: sa.Select[tuple[Case]], user_id: int) -> sa.Select[tuple[Case]]:

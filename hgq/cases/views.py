@@ -99,14 +99,9 @@ def _has_todo() -> bool:
 
 
 def _scoped(scope: str) -> sa.Select[tuple[Case]]:
-    stmt = access.select_visible_cases(current_user)
     if scope == "todo":
-        return queries.filter_todo(
-            stmt,
-            current_user.id,
-            leaders_queue=current_user.has_role(Role.LEADER),
-            committee_queue=current_user.has_role(Role.COMMITTEE),
-        )
+        return queries.select_todo_for(current_user)
+    stmt = access.select_visible_cases(current_user)
     if scope == "owned":
         return queries.filter_first_owned(stmt, current_user.id)
     return stmt

@@ -50,6 +50,7 @@ def _committee_home() -> str:
         uncovered=uncovered,
         officers=db.session.execute(select_workload(Role.OFFICER)).all(),
         leaders=db.session.execute(select_workload(Role.LEADER)).all(),
+        todo=_todo_count(),
     )
 
 
@@ -64,8 +65,15 @@ def _coverage_home() -> str:
         if a.leader_id == current_user.id:
             led_by_officer[a.officer].append(a)
     return render_template(
-        "home/coverage.html", as_officer=as_officer, led_by_officer=dict(led_by_officer)
+        "home/coverage.html",
+        as_officer=as_officer,
+        led_by_officer=dict(led_by_officer),
+        todo=_todo_count(),
     )
+
+
+def _todo_count() -> int:
+    return db.session.scalar(cq.count_of(cq.select_todo_for(current_user))) or 0
 
 
 def _enterprise_home() -> str:
