@@ -1,0 +1,142 @@
+"""Working days (工作日) of the Chinese calendar: weekends off, public holidays off,
+make-up workdays (调休) on, as the State Council announces each year.
+
+:class:`WorkCalendar` is a snapshot of the calendar tables, so deadline arithmetic
+runs in memory; :func:`load_calendar` reads it once per request or sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+import sqlalchemy as sa
+
+from hgq.deadlines.models import CalendarDay, CalendarYear
+from hgq.extensions import db
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Exceptions to the weekday rule, and the years whose exceptions are known."""
+
+    exceptions: dict[date, bool]
+    known_years: frozenset[int]
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.exceptions:
+            return self.exceptions[day]
+        return day.weekday() < 5
+
+    def is_known(self, day: date) -> bool:
+        """False for a year the calendar does not cover (its answer is a guess)."""
+        return day.year in self.known_years
+
+    def add_workdays(self, start: date, n: int) -> tuple[date, bool]:
+        """The n-th working day after ``start`` (n ≥ 1), and whether every day counted
+        lay in a known year (False: the result is provisional)."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        day, counted, known = start, 0, True
+        while counted < n:
+            day += timedelta(days=1)
+            known = known and self.is_known(day)
+            if self.is_workday(day):
+                counted += 1
+        return day, known
+
+    def next_workday(self, day: date) -> date:
+        """``day`` itself if it is a working day, else the next one."""
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]: how many working days from ``start`` to ``end``."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                count += 1
+        return count
+
+
+def load_calendar() -> WorkCalendar:
+    """The calendar as stored now (two small queries)."""
+    rows = db.session.execute(sa.select(CalendarDay.day, CalendarDay.is_workday)).all()
+    exceptions = {day: is_workday for day, is_workday in rows}
+    years = frozenset(db.session.scalars(sa.select(CalendarYear.year)))
+    return WorkCalendar(exceptions, years)
+
+
+def seed_from_package(years: Iterable[int] | None = None) -> list[int]:
+    """Load the holidays and make-up days of the ``chinesecalendar`` package into the
+    tables, for the years it covers that are not loaded yet. Returns the years loaded."""
+    import chinese_calendar
+    from chinese_calendar.constants import holidays, workdays
+
+    version = getattr(chinese_calendar, "__version__", "")
+    source = f"chinesecalendar {version}".strip()
+    covered = {d.year for d in holidays} | {d.year for d in workdays}
+    wanted = covered if years is None else covered & set(years)
+    loaded = set(db.session.scalars(sa.select(CalendarYear.year)))
+    new_years = sorted(wanted - loaded)
+    for year in new_years:
+        for day, name in sorted(holidays.items()):
+            if day.year == year and day.weekday() < 5:
+                _put(day, False, _holiday_name(name), source)
+        for day, name in sorted(workdays.items()):
+            if day.year == year and day.weekday() >= 5:
+                _put(day, True, f"{_holiday_name(name)}调休上班", source)
+        db.session.add(CalendarYear(year=year, source=source))
+    db.session.flush()
+    return new_years
+
+
+def _put(day: date, is_workday: bool, name: str, source: str) -> None:
+    row = db.session.get(CalendarDay, day)
+    if row is None:
+        db.session.add(CalendarDay(day=day, is_workday=is_workday, name=name, source=source))
+
+
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def _holiday_name(value: str) -> str:
+    return HOLIDAY_NAMES.get(value, value)
+
+
+def parse_cutoff(text: str) -> time:
+    """ "17:30" → time(17, 30); the setting DEADLINE_CUTOFF uses this form."""
+    hours, minutes = (int(part) for part in text.split(":", 1))
+    return time(hours, minutes)
+
+
+def due_after(
+    start_at: datetime, workdays: int, calendar: WorkCalendar, zone: tzinfo, cutoff: time
+) -> tuple[datetime, bool]:
+    """When a limit of ``workdays`` working days that starts at ``start_at`` runs out,
+    and whether that is certain (False: provisional, a year the calendar lacks).
+
+    Counting is in the zone's local time whatever the server's: something that
+    arrives after the cut-off, or on a day off, counts from the next working day. The
+    deadline is the cut-off time (the end of the working day) of the last day.
+    """
+    local = start_at.astimezone(zone)
+    effective = local.date()
+    if not calendar.is_workday(effective) or local.time() > cutoff:
+        effective = calendar.next_workday(effective + timedelta(days=1))
+    known = calendar.is_known(local.date()) and calendar.is_known(effective)
+    due_day, counted_known = calendar.add_workdays(effective, workdays)
+    due_local = datetime.combine(due_day, cutoff, tzinfo=zone)
+    return due_local.astimezone(UTC), known and counted_known
