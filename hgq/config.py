@@ -34,4 +34,7 @@ class DefaultConfig:
     API_TOKEN_TTL_HOURS = 24 * 30
     ITEMS_PER_PAGE = 20
     TIME_ZONE = "Asia/Shanghai"
+    # After this local time a request counts from the next working day; deadlines
+    # fall at this time of their last working day.
+    DEADLINE_CUTOFF = "17:30"
     ZONE_NAME = "高新技术产业开发区"

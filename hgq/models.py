@@ -2,8 +2,15 @@
 
 from hgq.accounts.models import Department, Role, User, UserRole
 from hgq.api.models import ApiToken
+from hgq.audit.models import AuditRecord
 from hgq.cases.models import Attachment, Case, CaseCounter, CaseEvent, Category
-from hgq.deadlines.models import CalendarDay, CalendarYear
+from hgq.deadlines.models import (
+    CalendarDay,
+    CalendarYear,
+    CaseDeadline,
+    DeadlineNotice,
+    SlaPolicy,
+)
 from hgq.enterprises.models import Assignment, Enterprise, Project, ProjectStage, Tag
 from hgq.notifications.models import Notification
 
@@ -11,18 +18,22 @@ __all__ = [
     "ApiToken",
     "Assignment",
     "Attachment",
+    "AuditRecord",
     "CalendarDay",
     "CalendarYear",
     "Case",
     "CaseCounter",
+    "CaseDeadline",
     "CaseEvent",
     "Category",
+    "DeadlineNotice",
     "Department",
     "Enterprise",
     "Notification",
     "Project",
     "ProjectStage",
     "Role",
+    "SlaPolicy",
     "Tag",
     "User",
     "UserRole",

@@ -10,6 +10,8 @@ from hgq.accounts import services as accounts
 from hgq.accounts.models import Department, Role, User
 from hgq.cases.models import Case, Category, Channel
 from hgq.cases.services import create_case, ensure_default_categories
+from hgq.deadlines.calendar import seed_from_package
+from hgq.deadlines.services import ensure_default_policies
 from hgq.enterprises import services as enterprises
 from hgq.enterprises.credit_code import make_credit_code
 from hgq.enterprises.models import Enterprise
@@ -69,6 +71,8 @@ def build_zone() -> SimpleNamespace:
     with account ent_a, enterprise B (officer2, leader2) with account ent_b, and an
     uncovered enterprise C. Returns their ids."""
     ensure_default_categories()
+    ensure_default_policies()
+    seed_from_package()
     admin = make_user("admin", Role.ADMIN, name="管理员")
     committee = make_user("committee1", Role.COMMITTEE, name="工委委员")
     leader1 = make_user("leader1", Role.LEADER, name="领导一")

@@ -13,7 +13,7 @@ from hgq.accounts.models import Role
 from hgq.api.schemas import MAX_ID, MAX_PAGE, MAX_PER_PAGE, Q_MAX
 from hgq.cases.models import CaseStatus, Channel, ResolutionType, Satisfaction, Urgency
 from hgq.cases.services import COMMENT_MAX, TEXT_MAX, TITLE_MAX
-from hgq.cases.workflow import RULES
+from hgq.cases.workflow import MAX_EXTENSION_WORKDAYS, RULES
 
 
 def _values(enum: Any) -> list[str]:
@@ -244,11 +244,18 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "action": {"type": "string", "enum": [a.value for a in RULES]},
             "version": {"type": "integer", "description": "the case's version you last saw"},
+            "working_days": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_EXTENSION_WORKDAYS,
+                "description": "request_extension: how many working days more",
+            },
             "note": {
                 "type": "string",
                 "maxLength": TEXT_MAX,
                 "description": "required for note, reply, escalate, resolve (the reply to "
-                "the enterprise), reopen and reject",
+                "the enterprise), reopen, reject, urge, request_extension, refuse_extension "
+                "and pause",
             },
             "resolution_type": {
                 "type": "string",

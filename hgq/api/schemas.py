@@ -260,7 +260,13 @@ class ActionRequest:
 
 
 def _action_payload(action: Action, fields: FieldChecker) -> dict[str, Any]:
-    """The extra input of ``resolve`` and ``rate``; other actions take none."""
+    """The extra input of ``resolve``, ``rate`` and ``request_extension``; other
+    actions take none."""
+    if action is Action.REQUEST_EXTENSION:
+        days = fields.data.get("working_days")
+        if isinstance(days, bool) or not isinstance(days, int):
+            fields.fail("working_days", "请填写延期的工作日数（working_days 须为整数）")
+        return {"working_days": days}
     if action is Action.RESOLVE:
         return {"resolution_type": fields.choice("resolution_type", "办结类型", ResolutionType)}
     if action is not Action.RATE:

@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from hgq.cases.models import (
     CHANNEL_LABELS,
@@ -26,11 +26,13 @@ from hgq.cases.models import (
     Urgency,
 )
 from hgq.cases.services import COMMENT_MAX, TEXT_MAX, TITLE_MAX
+from hgq.cases.workflow import MAX_EXTENSION_WORKDAYS
 from hgq.forms import BaseForm, VersionedForm, optional_int
 
 # Staff log what they heard; 企业自报 is the enterprise's own submission.
 STAFF_CHANNELS = [c for c in Channel if c is not Channel.SELF_REPORTED]
 SOLVED_CHOICES = {"yes": True, "no": False}
+EXTENSION_MESSAGE = f"延期天数应为1至{MAX_EXTENSION_WORKDAYS}个工作日"
 
 
 def _choices(labels: dict[Any, str]) -> list[SelectChoice]:
@@ -107,6 +109,17 @@ class CaseActionForm(VersionedForm):
     satisfaction = RadioField(
         "满意程度", choices=_choices(SATISFACTION_LABELS), validate_choice=False
     )
+    working_days = IntegerField(
+        "延期工作日数",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_EXTENSION_WORKDAYS,
+                message=f"延期天数应为1至{MAX_EXTENSION_WORKDAYS}个工作日",
+            ),
+        ],
+    )
     comment = TextAreaField(
         "评价意见",
         validators=[Length(max=COMMENT_MAX, message=f"评价意见不能超过{COMMENT_MAX}字")],
@@ -120,6 +133,7 @@ class CaseActionForm(VersionedForm):
             "solved": SOLVED_CHOICES.get(self.solved.data or ""),
             "satisfaction": self.satisfaction.data,
             "comment": self.comment.data or "",
+            "working_days": self.working_days.data,
         }
 
 

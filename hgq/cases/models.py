@@ -182,8 +182,22 @@ class Case(TimestampMixin, Base):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    # The current deadline; computed by the deadlines module (working days).
+    # Deadlines (hgq.deadlines): the response limit from submission, the current
+    # level's resolution limit, and ``due_at``, the one that matters now (response
+    # until answered, then resolution). ``due_soon_at`` is when the light turns yellow.
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_soon_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # A deadline fell in a year the work calendar does not cover (weekdays only).
+    deadline_provisional: Mapped[bool] = mapped_column(default=False)
+    # 挂起: the clock stands still while waiting on the enterprise.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 督办: supervised by a superior (or flagged by the sweep at level 3).
+    urged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    urge_count: Mapped[int] = mapped_column(default=0)
+    # 延期: working days the handler asked for, awaiting the level above.
+    extension_pending_days: Mapped[int | None]
 
     resolution_type: Mapped[ResolutionType | None] = mapped_column(
         enum_type(ResolutionType, "resolution_type")
@@ -215,6 +229,14 @@ class Case(TimestampMixin, Base):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    @property
+    def is_urged(self) -> bool:
+        return self.urged_at is not None
 
     @property
     def is_open(self) -> bool:

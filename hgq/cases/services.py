@@ -7,8 +7,7 @@ Services check, change and flush; the caller commits once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,23 +16,31 @@ from sqlalchemy.orm.exc import StaleDataError
 from hgq import access
 from hgq.accounts.models import Role, User
 from hgq.cases.codes import next_case_code
+from hgq.cases.effects import EFFECTS, check_text, current_assignment
 from hgq.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
     Category,
     Channel,
-    ResolutionType,
-    Satisfaction,
     Urgency,
 )
 from hgq.cases.notifications import notify_event
-from hgq.cases.workflow import ACTION_LABELS, RULES, Action, ActionNotAllowed, check_action
+from hgq.cases.workflow import (
+    ACTION_LABELS,
+    RULES,
+    Action,
+    ActionNotAllowed,
+    Relation,
+    check_action,
+)
 from hgq.db import utcnow
-from hgq.enterprises.models import Assignment, Enterprise, Project
+from hgq.deadlines.services import apply_deadlines
+from hgq.enterprises.models import Enterprise, Project
 from hgq.errors import NotAllowed, VersionConflict
 from hgq.extensions import db
 
+SYSTEM = frozenset({Relation.SYSTEM})
 TITLE_MAX = 100
 TEXT_MAX = 5000
 COMMENT_MAX = 500
@@ -63,21 +70,6 @@ def ensure_default_categories() -> None:
 
 
 # -- creating -------------------------------------------------------------------
-def current_assignment(enterprise_id: int) -> Assignment | None:
-    return db.session.scalar(
-        sa.select(Assignment).where(
-            Assignment.enterprise_id == enterprise_id, Assignment.end_date.is_(None)
-        )
-    )
-
-
-def _check_text(value: str, field: str, label: str, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise NotAllowed(f"请填写{label}", field)
-    if len(value) > limit:
-        raise NotAllowed(f"{label}不能超过{limit}字", field)
-    return value
 
 
 def create_case(
@@ -101,8 +93,8 @@ def create_case(
     """
     if not access.can_create_case_for(creator, enterprise):
         raise NotAllowed("您不能为该企业登记诉求", "enterprise_id")
-    title = _check_text(title, "title", "标题", TITLE_MAX)
-    description = _check_text(description, "description", "诉求内容", TEXT_MAX)
+    title = check_text(title, "title", "标题", TITLE_MAX)
+    description = check_text(description, "description", "诉求内容", TEXT_MAX)
     if category is None or not category.is_active:
         raise NotAllowed("请选择有效的诉求类别", "category")
     if project is not None and project.enterprise_id != enterprise.id:
@@ -113,24 +105,30 @@ def create_case(
     handler_id = (
         creator.id if creator.has_role(Role.OFFICER) and creator.id == officer_id else officer_id
     )
-    case = Case(
-        code=next_case_code(),
-        enterprise=enterprise,
-        project=project,
-        title=title,
-        description=description,
-        category=category,
-        channel=channel,
-        urgency=urgency,
-        created_by=creator,
-        first_owner_id=first_owner_id,
-        handler_id=handler_id,
-        level=1,
-        status=CaseStatus.SUBMITTED,
-    )
-    db.session.add(case)
-    db.session.flush()
-    event = _append_event(case, creator, Action.SUBMIT, None, None, description[:200], True, {})
+    now = utcnow()
+    code = next_case_code()
+    # One INSERT for the case with its first event and deadlines (version 1).
+    with db.session.no_autoflush:
+        case = Case(
+            created_at=now,
+            level_started_at=now,
+            code=code,
+            enterprise=enterprise,
+            project=project,
+            title=title,
+            description=description,
+            category=category,
+            channel=channel,
+            urgency=urgency,
+            created_by=creator,
+            first_owner_id=first_owner_id,
+            handler_id=handler_id,
+            level=1,
+            status=CaseStatus.SUBMITTED,
+        )
+        db.session.add(case)
+        event = _append_event(case, creator, Action.SUBMIT, None, None, description[:200], True, {})
+        apply_deadlines(case, Action.SUBMIT, now, {})
     db.session.flush()
     notify_event(case, event)
     return case
@@ -181,122 +179,6 @@ def _describe_change(case: Case) -> str:
     )
 
 
-def _escalation_handler(case: Case) -> int | None:
-    """Level 2 goes to the enterprise's current leader (or the leaders' queue);
-    level 3 to the committee's queue."""
-    if case.level + 1 >= 3:
-        return None
-    assignment = current_assignment(case.enterprise_id)
-    return assignment.leader_id if assignment else None
-
-
-def _respond(case: Case, now: datetime) -> None:
-    # 件件有回应: the response clock stops at the first accept or reply.
-    if case.responded_at is None:
-        case.responded_at = now
-
-
-def _do_accept(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    _respond(case, now)
-    if case.handler_id is None and case.level < 3:
-        case.handler_id = actor.id  # a leader takes an unowned case from the queue
-    return {}
-
-
-def _do_reply(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    _respond(case, now)
-    return {}
-
-
-def _do_escalate(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    from_handler = case.handler_id
-    case.handler_id = _escalation_handler(case)
-    case.level += 1
-    case.level_started_at = now
-    return {"from_handler_id": from_handler, "to_handler_id": case.handler_id}
-
-
-def _do_resolve(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    try:
-        resolution = ResolutionType(payload.get("resolution_type"))
-    except ValueError:
-        raise NotAllowed(
-            "请选择办结类型（已解决、解释说明或部分解决）", "resolution_type"
-        ) from None
-    _respond(case, now)
-    case.resolution_type = resolution
-    case.resolution_reply = payload["note"]
-    case.resolved_at = now
-    case.resolved_level = case.level
-    # A new resolution awaits a new rating; earlier ratings stay in the events.
-    case.rating_solved = case.rating_satisfaction = case.rating_comment = case.rated_at = None
-    return {"resolution_type": resolution.value}
-
-
-def _do_rate(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    solved = payload.get("solved")
-    if not isinstance(solved, bool):
-        raise NotAllowed("请选择问题是否已解决", "solved")
-    try:
-        satisfaction = Satisfaction(payload.get("satisfaction"))
-    except ValueError:
-        raise NotAllowed("请选择满意程度（满意、基本满意或不满意）", "satisfaction") from None
-    comment = _check_text(payload.get("comment") or "", "comment", "评价意见", COMMENT_MAX, False)
-    case.rating_solved = solved
-    case.rating_satisfaction = satisfaction
-    case.rating_comment = comment
-    case.rated_at = now
-    if satisfaction is Satisfaction.DISSATISFIED:
-        case.reopen_count += 1  # 重办 at the level it was resolved at, same handler
-    else:
-        case.closed_at = now
-        case.closed_unrated = False
-    return {"solved": solved, "satisfaction": satisfaction.value, "comment": comment}
-
-
-def _do_reopen(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    case.reopen_count += 1
-    case.closed_at = None
-    case.closed_unrated = False
-    return {}
-
-
-def _do_close(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    case.closed_at = now
-    case.closed_unrated = True  # a rating would have closed it through RATE
-    return {"unrated": True}
-
-
-def _do_reject(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    _respond(case, now)
-    case.closed_at = now
-    return {}
-
-
-def _do_withdraw(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    case.closed_at = now
-    return {}
-
-
-def _do_nothing(case: Case, actor: User, payload: dict[str, Any], now: datetime) -> dict[str, Any]:
-    return {}
-
-
-Effect = Callable[[Case, User, dict[str, Any], datetime], dict[str, Any]]
-EFFECTS: dict[Action, Effect] = {
-    Action.ACCEPT: _do_accept,
-    Action.NOTE: _do_nothing,
-    Action.REPLY: _do_reply,
-    Action.ESCALATE: _do_escalate,
-    Action.RESOLVE: _do_resolve,
-    Action.RATE: _do_rate,
-    Action.REOPEN: _do_reopen,
-    Action.CLOSE: _do_close,
-    Action.REJECT: _do_reject,
-    Action.WITHDRAW: _do_withdraw,
-}
-
-
 def parse_action(code: object) -> Action:
     """The Action for an API/form code; only actions one can take (not ``submit``)."""
     try:
@@ -311,13 +193,14 @@ def parse_action(code: object) -> Action:
 def perform_action(
     case: Case,
     action: Action,
-    actor: User,
+    actor: User | None,
     *,
     expected_version: int | None,
     note: str = "",
     **payload: Any,
 ) -> CaseEvent:
-    """Take ``action`` on ``case`` as ``actor`` and append its event.
+    """Take ``action`` on ``case`` as ``actor`` and append its event. ``actor`` None is
+    the system (the deadline sweep), which may take only what the table gives SYSTEM.
 
     Checks, in order: the version the actor saw (VersionConflict, saying what changed
     meanwhile), the workflow's table and the actor's relation to the case
@@ -329,20 +212,25 @@ def perform_action(
     if expected_version is None or expected_version != case.version:
         raise VersionConflict(_describe_change(case))
     now = utcnow()
-    relations = access.case_relations(actor, case)
+    relations = SYSTEM if actor is None else access.case_relations(actor, case)
     target = check_action(case, action, relations, payload, now)
     rule = RULES[action]
-    note = _check_text(note, "note", "说明", TEXT_MAX, required=rule.note_required)
+    note = check_text(note, "note", "说明", TEXT_MAX, required=rule.note_required)
     from_status, from_level = case.status, case.level
-    data = EFFECTS[action](case, actor, {**payload, "note": note}, now)
-    case.status = target
-    # Always an UPDATE of the case row, so every action (a note too) bumps ``version``
-    # and two concurrent actions can never both pass the version check.
-    case.updated_at = now
-    event = _append_event(
-        case, actor, action, from_status, from_level, note, rule.visible_to_enterprise, data
-    )
+    effect_input = {**payload, "note": note}
     try:
+        # Queries in the effects and deadline rules must not flush half a change: the
+        # case is written once, at the end, so ``version`` grows by exactly one.
+        with db.session.no_autoflush:
+            data = EFFECTS[action](case, actor, effect_input, now)
+            case.status = target
+            apply_deadlines(case, action, now, effect_input)
+            # Always an UPDATE of the case row, so every action (a note too) bumps
+            # ``version`` and two concurrent actions can never both pass the check.
+            case.updated_at = now
+            event = _append_event(
+                case, actor, action, from_status, from_level, note, rule.visible_to_enterprise, data
+            )
         db.session.flush()
     except StaleDataError:
         raise VersionConflict(
@@ -358,7 +246,7 @@ CATEGORY_NAME_MAX = 30
 
 
 def _check_category_name(name: str, exclude_id: int | None = None) -> str:
-    name = _check_text(name, "name", "类别名称", CATEGORY_NAME_MAX)
+    name = check_text(name, "name", "类别名称", CATEGORY_NAME_MAX)
     clash = sa.select(Category.id).where(Category.name == name)
     if exclude_id is not None:
         clash = clash.where(Category.id != exclude_id)

@@ -60,6 +60,18 @@ ACTION_GUIDE: dict[Action, tuple[str, str]] = {
         "问题已自行解决或不再需要办理时撤回，撤回后不再办理。",
     ),
     Action.NOTE: ("备注内容", "记录内部办理情况，仅工作人员可见，企业看不到。"),
+    Action.URGE: ("督办意见", "督促承办人加快办理；承办人会收到提醒，列表中标记为“督办”。"),
+    Action.REQUEST_EXTENSION: (
+        "延期理由",
+        "办理期限不够时向上一级申请延期；批准后期限顺延，不批准则期限不变。",
+    ),
+    Action.APPROVE_EXTENSION: ("批准意见（选填）", "同意延期，办理期限按申请的工作日数顺延。"),
+    Action.REFUSE_EXTENSION: ("不批准理由", "不同意延期，办理期限不变，承办人会收到通知。"),
+    Action.PAUSE: (
+        "挂起原因（企业可见）",
+        "等待企业补充材料或现场条件时暂停计时；恢复办理后期限按挂起的工作日顺延。",
+    ),
+    Action.RESUME: ("恢复说明（选填）", "企业材料已齐或条件具备，恢复计时继续办理。"),
 }
 # Labels of the values stored in events (actions other modules add fall back to the code).
 LABELS = {
@@ -78,6 +90,12 @@ DISPLAY_ORDER = (
     Action.CLOSE,
     Action.REJECT,
     Action.WITHDRAW,
+    Action.RESUME,
+    Action.PAUSE,
+    Action.REQUEST_EXTENSION,
+    Action.APPROVE_EXTENSION,
+    Action.REFUSE_EXTENSION,
+    Action.URGE,
     Action.NOTE,
 )
 # Which action leads the panel when several are available.

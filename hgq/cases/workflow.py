@@ -37,6 +37,12 @@ class Action(StrEnum):
     CLOSE = "close"  # 归档 without the enterprise's rating
     REJECT = "reject"  # 不予受理, with a reply
     WITHDRAW = "withdraw"  # 撤回 by the enterprise
+    URGE = "urge"  # 督办: a superior supervises the case; the handler is told
+    REQUEST_EXTENSION = "request_extension"  # 申请延期, with working days and a reason
+    APPROVE_EXTENSION = "approve_extension"  # the level above grants it: the deadline moves
+    REFUSE_EXTENSION = "refuse_extension"  # the level above refuses it: nothing moves
+    PAUSE = "pause"  # 挂起: waiting on the enterprise; the clock stops
+    RESUME = "resume"  # 恢复: the clock runs again, the deadline moves by the pause
 
     @property
     def label(self) -> str:
@@ -55,6 +61,12 @@ ACTION_LABELS = {
     Action.CLOSE: "归档",
     Action.REJECT: "不予受理",
     Action.WITHDRAW: "撤回",
+    Action.URGE: "督办",
+    Action.REQUEST_EXTENSION: "申请延期",
+    Action.APPROVE_EXTENSION: "批准延期",
+    Action.REFUSE_EXTENSION: "不批准延期",
+    Action.PAUSE: "挂起",
+    Action.RESUME: "恢复办理",
 }
 
 
@@ -65,10 +77,12 @@ class Relation(StrEnum):
     ENTERPRISE = "enterprise"  # an account of the case's enterprise
     SUPERVISOR = "supervisor"  # the enterprise's 包保领导 (below level 2), or the committee
     STAFF = "staff"  # any staff member who may see the case
+    SYSTEM = "system"  # the deadline sweep, acting on the rules, not on anyone's behalf
 
 
 ALL = frozenset(CaseStatus)
 WORKING = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+OPEN = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS})
 
 
 @dataclass(frozen=True)
@@ -96,9 +110,12 @@ RULES: dict[Action, Rule] = {
         {Relation.HANDLER: frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS})},
         note_required=True,
     ),
-    # Escalation is internal: the enterprise sees the new level, not the reason.
+    # Escalation is internal: the enterprise sees the new level, not the reason. The
+    # sweep escalates an overdue case even if nobody accepted it.
     Action.ESCALATE: Rule(
-        {Relation.HANDLER: WORKING}, note_required=True, visible_to_enterprise=False
+        {Relation.HANDLER: WORKING, Relation.SYSTEM: OPEN},
+        note_required=True,
+        visible_to_enterprise=False,
     ),
     # Resolving straight from 待受理 is 一次办: the officer solves it on the spot.
     Action.RESOLVE: Rule(
@@ -113,13 +130,28 @@ RULES: dict[Action, Rule] = {
         },
         note_required=True,
     ),
-    Action.CLOSE: Rule({Relation.SUPERVISOR: frozenset({S.RESOLVED})}),
+    Action.CLOSE: Rule(
+        {Relation.SUPERVISOR: frozenset({S.RESOLVED}), Relation.SYSTEM: frozenset({S.RESOLVED})}
+    ),
     Action.REJECT: Rule(
         {Relation.HANDLER: frozenset({S.SUBMITTED, S.ACCEPTED})}, note_required=True
     ),
-    Action.WITHDRAW: Rule(
-        {Relation.ENTERPRISE: frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS})}
+    Action.WITHDRAW: Rule({Relation.ENTERPRISE: OPEN}),
+    Action.URGE: Rule(
+        {Relation.SUPERVISOR: OPEN, Relation.SYSTEM: OPEN},
+        note_required=True,
+        visible_to_enterprise=False,
     ),
+    Action.REQUEST_EXTENSION: Rule(
+        {Relation.HANDLER: WORKING}, note_required=True, visible_to_enterprise=False
+    ),
+    Action.APPROVE_EXTENSION: Rule({Relation.SUPERVISOR: WORKING}, visible_to_enterprise=False),
+    Action.REFUSE_EXTENSION: Rule(
+        {Relation.SUPERVISOR: WORKING}, note_required=True, visible_to_enterprise=False
+    ),
+    # The enterprise sees why its case waits, and when it runs again.
+    Action.PAUSE: Rule({Relation.HANDLER: WORKING}, note_required=True),
+    Action.RESUME: Rule({Relation.HANDLER: WORKING}),
 }
 
 # (status, action) → new status. NOTE keeps the status; RATE with 不满意 reopens
@@ -143,8 +175,20 @@ TRANSITIONS: dict[tuple[CaseStatus, Action], CaseStatus] = {
     (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.ACCEPTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.IN_PROGRESS, Action.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, Action.ESCALATE): S.SUBMITTED,  # the sweep: the new handler must accept
     **{(status, Action.NOTE): status for status in CaseStatus},
+    **{(status, Action.URGE): status for status in OPEN},
+    (S.ACCEPTED, Action.REQUEST_EXTENSION): S.IN_PROGRESS,
+    (S.IN_PROGRESS, Action.REQUEST_EXTENSION): S.IN_PROGRESS,
+    **{(status, Action.APPROVE_EXTENSION): status for status in WORKING},
+    **{(status, Action.REFUSE_EXTENSION): status for status in WORKING},
+    (S.ACCEPTED, Action.PAUSE): S.IN_PROGRESS,
+    (S.IN_PROGRESS, Action.PAUSE): S.IN_PROGRESS,
+    (S.ACCEPTED, Action.RESUME): S.IN_PROGRESS,
+    (S.IN_PROGRESS, Action.RESUME): S.IN_PROGRESS,
 }
+
+MAX_EXTENSION_WORKDAYS = 30
 
 
 class ActionNotAllowed(DomainError):
@@ -168,8 +212,36 @@ def next_status(status: CaseStatus, action: Action, payload: Mapping[str, Any]) 
         ) from None
 
 
+# Actions that need (True) or forbid (False) a pending extension / a pause.
+NEEDS_PENDING_EXTENSION = {
+    Action.REQUEST_EXTENSION: False,
+    Action.APPROVE_EXTENSION: True,
+    Action.REFUSE_EXTENSION: True,
+}
+NEEDS_PAUSE = {Action.PAUSE: False, Action.RESUME: True, Action.REQUEST_EXTENSION: False}
+FACT_MESSAGES = {
+    (Action.REQUEST_EXTENSION, "extension"): "已有待审批的延期申请",
+    (Action.APPROVE_EXTENSION, "extension"): "没有待审批的延期申请",
+    (Action.REFUSE_EXTENSION, "extension"): "没有待审批的延期申请",
+    (Action.PAUSE, "pause"): "案件已挂起",
+    (Action.RESUME, "pause"): "案件未挂起",
+    (Action.REQUEST_EXTENSION, "pause"): "案件挂起期间不计时，无需延期",
+}
+
+
+def _check_pending(case: Case, action: Action) -> None:
+    for table, flag, fact in (
+        (NEEDS_PENDING_EXTENSION, case.extension_pending_days is not None, "extension"),
+        (NEEDS_PAUSE, case.paused_at is not None, "pause"),
+    ):
+        if action in table and table[action] != flag:
+            raise ActionNotAllowed(FACT_MESSAGES[(action, fact)], "invalid_transition")
+
+
 def _check_facts(case: Case, action: Action, relations: frozenset[Relation], now: datetime) -> None:
-    """Rules that depend on more than the status: the top level, the reopen window."""
+    """Rules that depend on more than the status: the top level, the reopen window,
+    a pending extension, a pause."""
+    _check_pending(case, action)
     if action is Action.ESCALATE and case.level >= TOP_LEVEL:
         raise ActionNotAllowed("已是第三级（工委管委集中研究），不能再升级", "invalid_transition")
     if (

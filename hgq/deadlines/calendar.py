@@ -82,22 +82,23 @@ def seed_from_package(years: Iterable[int] | None = None) -> list[int]:
     wanted = covered if years is None else covered & set(years)
     loaded = set(db.session.scalars(sa.select(CalendarYear.year)))
     new_years = sorted(wanted - loaded)
-    for year in new_years:
-        for day, name in sorted(holidays.items()):
-            if day.year == year and day.weekday() < 5:
-                _put(day, False, _holiday_name(name), source)
-        for day, name in sorted(workdays.items()):
-            if day.year == year and day.weekday() >= 5:
-                _put(day, True, f"{_holiday_name(name)}调休上班", source)
-        db.session.add(CalendarYear(year=year, source=source))
+    if not new_years:
+        return []
+    existing = set(db.session.scalars(sa.select(CalendarDay.day)))
+    rows = [
+        {"day": day, "is_workday": False, "name": _holiday_name(name), "source": source}
+        for day, name in holidays.items()
+        if day.year in new_years and day.weekday() < 5 and day not in existing
+    ] + [
+        {"day": day, "is_workday": True, "name": f"{_holiday_name(name)}调休上班", "source": source}
+        for day, name in workdays.items()
+        if day.year in new_years and day.weekday() >= 5 and day not in existing
+    ]
+    if rows:
+        db.session.execute(sa.insert(CalendarDay), rows)
+    db.session.add_all(CalendarYear(year=year, source=source) for year in new_years)
     db.session.flush()
     return new_years
-
-
-def _put(day: date, is_workday: bool, name: str, source: str) -> None:
-    row = db.session.get(CalendarDay, day)
-    if row is None:
-        db.session.add(CalendarDay(day=day, is_workday=is_workday, name=name, source=source))
 
 
 HOLIDAY_NAMES = {
@@ -140,3 +141,14 @@ def due_after(
     due_day, counted_known = calendar.add_workdays(effective, workdays)
     due_local = datetime.combine(due_day, cutoff, tzinfo=zone)
     return due_local.astimezone(UTC), known and counted_known
+
+
+def before_workdays(moment: datetime, n: int, calendar: WorkCalendar, zone: tzinfo) -> datetime:
+    """The same local time ``n`` working days earlier (n ≥ 0)."""
+    local = moment.astimezone(zone)
+    day = local.date()
+    for _ in range(n):
+        day -= timedelta(days=1)
+        while not calendar.is_workday(day):
+            day -= timedelta(days=1)
+    return datetime.combine(day, local.timetz()).astimezone(UTC)

@@ -55,6 +55,12 @@ def test_documented_enums_match_the_api(zone, client):
     assert set(spec["components"]["schemas"]["Case"]["properties"]["channel"]["enum"]) == channels
     action_enum = spec["components"]["schemas"]["ActionRequest"]["properties"]["action"]["enum"]
     assert set(action_enum) == {
+        "urge",
+        "request_extension",
+        "approve_extension",
+        "refuse_extension",
+        "pause",
+        "resume",
         "accept",
         "note",
         "reply",

@@ -511,8 +511,8 @@ def test_case_page_shows_the_facts(app, zone, auth, client):
     ("username", "offered"),
     [
         ("officer1", {"accept", "reply", "resolve", "reject", "note"}),
-        ("leader1", {"note"}),  # supervises, does not handle level 1
-        ("committee1", {"note"}),
+        ("leader1", {"note", "urge"}),  # supervises, does not handle level 1
+        ("committee1", {"note", "urge"}),
         ("admin", {"note"}),
         ("ent_a", {"withdraw"}),
     ],

@@ -42,7 +42,7 @@ EXPECTED = {
         Action.ACCEPT: row(officer1=S.ACCEPTED),
         Action.NOTE: note(S.SUBMITTED),
         Action.REPLY: row(officer1=S.IN_PROGRESS),
-        Action.ESCALATE: invalid(),
+        Action.ESCALATE: row(),  # only the sweep escalates a case nobody accepted
         Action.RESOLVE: row(officer1=S.RESOLVED),
         Action.RATE: invalid(),
         Action.REOPEN: invalid(),
@@ -107,6 +107,41 @@ EXPECTED = {
         Action.NOTE: note(S.WITHDRAWN),
     },
 }
+
+
+# The 督办, 延期 and 挂起 actions (DESIGN §4), for a fresh case: no extension pending, not
+# paused, so deciding an extension or resuming is not possible yet (X), and only for
+# those who could (the level above; the handler).
+def deadline_actions(status):
+    if status in (S.ACCEPTED, S.IN_PROGRESS):
+        return {
+            Action.URGE: row(leader1=status, committee1=status),
+            Action.REQUEST_EXTENSION: row(officer1=S.IN_PROGRESS),
+            Action.APPROVE_EXTENSION: row(leader1=X, committee1=X),
+            Action.REFUSE_EXTENSION: row(leader1=X, committee1=X),
+            Action.PAUSE: row(officer1=S.IN_PROGRESS),
+            Action.RESUME: row(officer1=X),
+        }
+    actions = {
+        a: invalid()
+        for a in (
+            Action.URGE,
+            Action.REQUEST_EXTENSION,
+            Action.APPROVE_EXTENSION,
+            Action.REFUSE_EXTENSION,
+            Action.PAUSE,
+            Action.RESUME,
+        )
+    }
+    if status is S.SUBMITTED:
+        actions[Action.URGE] = row(leader1=S.SUBMITTED, committee1=S.SUBMITTED)
+    return actions
+
+
+for _status, _actions in EXPECTED.items():
+    _actions.update(deadline_actions(_status))
+EXPECTED[S.REJECTED][Action.NOTE] = note(S.REJECTED)
+EXPECTED[S.WITHDRAWN][Action.NOTE] = note(S.WITHDRAWN)
 
 PAYLOAD = {"satisfaction": "satisfied", "solved": True}
 
@@ -193,3 +228,32 @@ def test_other_roles_see_nothing_of_the_case(app, zone):
             user = db.session.get(User, user_id)
             assert db.session.scalars(access.select_visible_cases(user)).all() == []
         assert isinstance(case, Case)
+
+
+def test_the_system_may_only_escalate_urge_and_close(app, zone):
+    with app.app_context():
+        case = make_case(zone.ent_a, zone.officer1)
+        system = frozenset({Relation.SYSTEM})
+        allowed = {a.value for a in available_actions(case, system, utcnow())}
+        assert allowed == {"escalate", "urge"}
+        assert check_action(case, Action.ESCALATE, system, {}, utcnow()) is S.SUBMITTED
+        case.status = S.RESOLVED
+        assert {a.value for a in available_actions(case, system, utcnow())} == {"close"}
+
+
+def test_extension_and_pause_facts(app, zone):
+    with app.app_context():
+        case = make_case(zone.ent_a, zone.officer1)
+        case.status = S.IN_PROGRESS
+        leader = db.session.get(User, zone.leader1)
+        officer = db.session.get(User, zone.officer1)
+        case.extension_pending_days = 3
+        assert outcome(case, Action.APPROVE_EXTENSION, leader) is S.IN_PROGRESS
+        assert outcome(case, Action.REQUEST_EXTENSION, officer) == X
+        case.extension_pending_days = None
+        case.paused_at = utcnow()
+        assert outcome(case, Action.RESUME, officer) is S.IN_PROGRESS
+        assert outcome(case, Action.PAUSE, officer) == X
+        case.level = 2  # the enterprise's leader no longer stands above the case
+        case.extension_pending_days = 3
+        assert outcome(case, Action.APPROVE_EXTENSION, leader) == F
