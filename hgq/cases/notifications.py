@@ -33,7 +33,7 @@ def _committee() -> list[int]:
     )
 
 
-def _queue_owners(case: Case) -> list[int]:
+def queue_owners(case: Case) -> list[int]:
     """Who must act when the case has a handler, or holds the queue it waits in."""
     if case.handler_id is not None:
         return [case.handler_id]
@@ -48,15 +48,41 @@ def _queue_owners(case: Case) -> list[int]:
     return [leader] if leader is not None else _committee()
 
 
+def supervisors(case: Case) -> list[int]:
+    """Who stands above the case's level: the enterprise's leader below level 2 (or the
+    committee when it has none), the committee from level 2 on."""
+    if case.level < 2:
+        leader = db.session.scalar(
+            sa.select(Assignment.leader_id).where(
+                Assignment.enterprise_id == case.enterprise_id, Assignment.end_date.is_(None)
+            )
+        )
+        if leader is not None:
+            return [leader]
+    return _committee()
+
+
+# Deadline actions: (kind, title prefix, recipients)
+DEADLINE_MESSAGES = {
+    Action.URGE: ("case_urged", "案件被督办", queue_owners),
+    Action.REQUEST_EXTENSION: ("case_extension_requested", "延期申请待审批", supervisors),
+    Action.APPROVE_EXTENSION: ("case_extension_approved", "延期申请已批准", queue_owners),
+    Action.REFUSE_EXTENSION: ("case_extension_refused", "延期申请未批准", queue_owners),
+}
+
+
 def _staff_message(case: Case, event: CaseEvent) -> tuple[str, str, list[int]] | None:
     action = Action(event.action)
+    if action in DEADLINE_MESSAGES:
+        kind, prefix, recipients = DEADLINE_MESSAGES[action]
+        return kind, f"{prefix}：{case.code} {case.title}", recipients(case)
     if action is Action.SUBMIT:
-        return "case_new", f"新诉求 {case.code}：{case.title}", _queue_owners(case)
+        return "case_new", f"新诉求 {case.code}：{case.title}", queue_owners(case)
     if action is Action.ESCALATE:
         return (
             "case_escalated",
             f"案件已升级至第{case.level}级：{case.code} {case.title}",
-            _queue_owners(case),
+            queue_owners(case),
         )
     if action is Action.RATE:
         rating = case.rating_satisfaction
@@ -72,7 +98,7 @@ def _staff_message(case: Case, event: CaseEvent) -> tuple[str, str, list[int]] |
     if action in (Action.REOPEN, Action.WITHDRAW):
         kind = "case_reopened" if action is Action.REOPEN else "case_withdrawn"
         verb = "重办" if action is Action.REOPEN else "撤回"
-        return kind, f"案件已{verb}：{case.code} {case.title}", _queue_owners(case)
+        return kind, f"案件已{verb}：{case.code} {case.title}", queue_owners(case)
     return None
 
 
@@ -82,6 +108,8 @@ ENTERPRISE_ACTIONS = {
     Action.RESOLVE: "您的诉求已办结，请评价",
     Action.REJECT: "您的诉求不予受理，请查看答复",
     Action.CLOSE: "您的诉求已归档",
+    Action.PAUSE: "您的诉求已暂停计时，等待贵企业补充",
+    Action.RESUME: "您的诉求已恢复办理",
 }
 
 
