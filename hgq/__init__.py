@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_errors(app)
     register_commands(app)
     register_template_helpers(app)
+    start_background_jobs(app)
     return app
 
 
@@ -81,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     from hgq import models  # noqa: F401  (the whole schema, for the mapper and Alembic)
     from hgq.accounts.sessions import init_login
     from hgq.extensions import csrf, db, migrate
+    from hgq.notifications import mail  # noqa: F401  (registers its after-commit sending)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -97,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from hgq.cases.attachment_views import bp as attachments_bp
     from hgq.cases.enterprise_views import bp as my_bp
     from hgq.cases.views import bp as cases_bp
+    from hgq.deadlines.admin_views import bp as admin_deadlines_bp
     from hgq.enterprises.admin_views import bp as admin_enterprises_bp
     from hgq.enterprises.views import bp as enterprises_bp
     from hgq.home.views import bp as home_bp
@@ -113,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         my_bp,
         attachments_bp,
         admin_cases_bp,
+        admin_deadlines_bp,
         api_bp,
         notifications_bp,
     ):
@@ -126,12 +130,24 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from hgq.deadlines.cli import sweep_command
     from hgq.demo.cli import demo_command
+    from hgq.notifications.mail import mail_test_command
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(sweep_command)
+    app.cli.add_command(mail_test_command)
+
+
+def start_background_jobs(app: Flask) -> None:
+    from hgq.deadlines.scheduler import init_scheduler
+
+    init_scheduler(app)  # only when SCHEDULER_ENABLED (not under TESTING)
 
 
 def register_template_helpers(app: Flask) -> None:
+    from hgq.deadlines.views import init_app as init_deadline_helpers
     from hgq.templating import init_templating
 
     init_templating(app)
+    init_deadline_helpers(app)

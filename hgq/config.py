@@ -38,3 +38,23 @@ class DefaultConfig:
     # fall at this time of their last working day.
     DEADLINE_CUTOFF = "17:30"
     ZONE_NAME = "高新技术产业开发区"
+
+    # The deadline sweep (hgq.deadlines.sweep): candidates read per batch.
+    SWEEP_BATCH_SIZE = 500
+    # Opt-in in-process scheduler running the sweep every interval (single-machine
+    # installs; otherwise run ``flask --app app sweep`` from cron or a systemd timer).
+    SCHEDULER_ENABLED = False
+    SCHEDULER_INTERVAL_SECONDS = 60
+
+    # Notifications by email (hgq.notifications.mail). MAIL_SERVER None = no mail at all.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USE_SSL = False  # SMTP over TLS from the start (usually port 465)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM: str | None = None  # defaults to MAIL_USERNAME
+    MAIL_TIMEOUT = 10  # seconds
+    MAIL_DIGEST_HOUR = 8  # daily digests go out from this local hour on
+    # The address users reach the site at, for links in mails ("http://127.0.0.1:5000").
+    SITE_URL: str | None = None

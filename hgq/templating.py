@@ -66,6 +66,18 @@ ADMIN_PAGES = [
     ),
     ("admin_enterprises.tags", "企业标签", "tags", "规上企业、高新技术企业等分类标签"),
     ("admin_cases.categories", "诉求类别", "list-ul", "诉求分类：代码、名称、排序、停用"),
+    (
+        "admin_deadlines.calendar",
+        "工作日历",
+        "calendar3",
+        "法定节假日与调休：查看、调整、导入年度安排",
+    ),
+    (
+        "admin_deadlines.sla",
+        "办理时限",
+        "stopwatch",
+        "各级响应、办结、临期提醒与自动升级的工作日时限",
+    ),
 ]
 
 

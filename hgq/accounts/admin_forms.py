@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from hgq.accounts.models import ROLE_LABELS, Role
 from hgq.accounts.services import MIN_PASSWORD_LENGTH
 from hgq.forms import BaseForm, MultiCheckboxField, VersionedForm, optional_int
+from hgq.notifications.forms import email_field
 
 PASSWORD_MESSAGE = f"密码长度应为{MIN_PASSWORD_LENGTH}至128位"
 
@@ -41,6 +42,7 @@ class UserProfileForm(BaseForm):
             Regexp(r"^[0-9+\- ]+$", message="电话号码只能包含数字、空格、+ 和 -"),
         ],
     )
+    email = email_field()
     # No DataRequired: its "required" flag would mark every checkbox as required.
     roles = MultiCheckboxField(
         "角色",

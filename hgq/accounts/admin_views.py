@@ -24,6 +24,7 @@ from hgq.enterprises.models import Enterprise
 from hgq.enterprises.queries import filter_enterprises
 from hgq.errors import DomainError
 from hgq.extensions import db
+from hgq.notifications.services import set_email_address
 from hgq.viewhelpers import paginate, refuse
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin")
@@ -89,6 +90,7 @@ def user_new() -> str | Response:
                 department_id=form.department_id.data,
                 enterprise_id=form.enterprise_id.data,
             )
+            set_email_address(user, form.email.data or "")
         except DomainError as exc:
             refuse(form, exc)
         else:
@@ -118,6 +120,7 @@ def user_edit(user_id: int) -> str | Response:
                 enterprise_id=form.enterprise_id.data,
                 actor=current_user,
             )
+            set_email_address(user, form.email.data or "")
         except DomainError as exc:
             refuse(form, exc)
         else:

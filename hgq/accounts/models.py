@@ -78,6 +78,25 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="role_links")
 
 
+class EmailMode(StrEnum):
+    """Whether and how a user's notifications are also sent by email."""
+
+    OFF = "off"  # 不发送邮件 (the default)
+    EACH = "each"  # 每条消息发送一封邮件
+    DAILY = "daily"  # 每天汇总发送一封
+
+    @property
+    def label(self) -> str:
+        return EMAIL_MODE_LABELS[self]
+
+
+EMAIL_MODE_LABELS: dict[EmailMode, str] = {
+    EmailMode.OFF: "不发送邮件",
+    EmailMode.EACH: "每条消息发送一封邮件",
+    EmailMode.DAILY: "每天汇总发送一封",
+}
+
+
 class User(UserMixin, TimestampMixin, Base):
     """A person who signs in: staff of the zone, or an account of one enterprise."""
 
@@ -88,6 +107,15 @@ class User(UserMixin, TimestampMixin, Base):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(50))
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    # Notifications by email (hgq.notifications.mail): "" means no address; the mode is
+    # an EmailMode value, checked by hgq.notifications.services (no CHECK: adding one to
+    # SQLite would rebuild this table, which every other table refers to).
+    email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    email_mode: Mapped[str] = mapped_column(
+        sa.String(10), default=EmailMode.OFF.value, server_default=EmailMode.OFF.value
+    )
+    # When the last daily digest was claimed for this user (once per local day).
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     # Set for enterprise accounts only; several accounts may share one enterprise.
     enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)

@@ -13,6 +13,10 @@ from hgq.accounts import services
 from hgq.accounts.forms import LoginForm, PasswordChangeForm
 from hgq.errors import DomainError
 from hgq.extensions import db
+from hgq.notifications.forms import NotificationSettingsForm
+from hgq.notifications.mail import mail_enabled
+from hgq.notifications.services import set_email_preference
+from hgq.viewhelpers import refuse
 
 bp = Blueprint("auth", __name__)
 
@@ -57,8 +61,28 @@ def logout() -> Response:
 @bp.route("/account", methods=["GET", "POST"])
 @access.signed_in
 def account() -> str | Response:
-    form = PasswordChangeForm()
-    if form.validate_on_submit():
+    """The user's own page: his password, and his 通知设置 (email address and mode).
+    Two forms post here; the settings form's submit button tells them apart."""
+    settings_posted = request.method == "POST" and "save_settings" in request.form
+    form = PasswordChangeForm(formdata=None) if settings_posted else PasswordChangeForm()
+    settings = NotificationSettingsForm(
+        formdata=request.form if settings_posted else None, obj=current_user
+    )
+    if settings_posted:
+        if settings.validate():
+            try:
+                set_email_preference(
+                    current_user,
+                    email=settings.email.data or "",
+                    mode=settings.email_mode.data or "",
+                )
+            except DomainError as exc:
+                refuse(settings, exc)
+            else:
+                db.session.commit()
+                flash("通知设置已保存。", "success")
+                return redirect(url_for("auth.account"))
+    elif form.validate_on_submit():
         try:
             services.change_own_password(
                 current_user, form.current_password.data or "", form.new_password.data or ""
@@ -70,4 +94,6 @@ def account() -> str | Response:
             login_user(current_user)  # keep this session; the others have ended
             flash("密码已修改，其他设备上的登录已失效。", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template(
+        "auth/account.html", form=form, settings=settings, mail_enabled=mail_enabled()
+    )

@@ -8,8 +8,10 @@ from flask_login import current_user
 
 from hgq import access
 from hgq.accounts.models import Department, User
+from hgq.deadlines.services import missing_next_year
 from hgq.enterprises import queries as eq
 from hgq.extensions import db
+from hgq.timeutil import local_today
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,5 +31,10 @@ def dashboard() -> str:
         "departments": db.session.scalar(sa.select(sa.func.count()).select_from(Department)),
     }
     return render_template(
-        "admin/dashboard.html", coverage=eq.count_coverage(), uncovered=uncovered, counts=counts
+        "admin/dashboard.html",
+        coverage=eq.count_coverage(),
+        uncovered=uncovered,
+        counts=counts,
+        # From October on: next year's holidays must be imported before deadlines reach it.
+        missing_year=missing_next_year(local_today()),
     )

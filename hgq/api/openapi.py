@@ -12,6 +12,7 @@ from typing import Any
 from hgq.accounts.models import Role
 from hgq.api.schemas import MAX_ID, MAX_PAGE, MAX_PER_PAGE, Q_MAX
 from hgq.cases.models import CaseStatus, Channel, ResolutionType, Satisfaction, Urgency
+from hgq.cases.queries import LIGHT_VALUES
 from hgq.cases.services import COMMENT_MAX, TEXT_MAX, TITLE_MAX
 from hgq.cases.workflow import MAX_EXTENSION_WORKDAYS, RULES
 
@@ -140,6 +141,12 @@ SCHEMAS: dict[str, Any] = {
             "resolved_at",
             "closed_at",
             "due_at",
+            "response_due_at",
+            "resolution_due_at",
+            "light",
+            "paused",
+            "urged",
+            "deadline_provisional",
         ],
         "properties": {
             "id": ID,
@@ -162,7 +169,41 @@ SCHEMAS: dict[str, Any] = {
             "responded_at": TIME,
             "resolved_at": TIME,
             "closed_at": TIME,
-            "due_at": TIME,
+            "due_at": {
+                **TIME,
+                "description": "the deadline that matters now: the response deadline until "
+                "the first accept or reply, then the current level's resolution deadline; "
+                "null when the case is not open or is paused",
+            },
+            "response_due_at": {
+                **TIME,
+                "description": "回应期限: answer (accept or reply) by then",
+            },
+            "resolution_due_at": {
+                **TIME,
+                "description": "办结期限 of the current level (moves on escalation, an "
+                "approved extension, resuming after a pause, reopening)",
+            },
+            "light": {
+                "type": "string",
+                "enum": list(LIGHT_VALUES),
+                "nullable": True,
+                "description": "traffic light: green 正常, yellow 即将到期 (≤ 1 working day "
+                "or 80 % of the limit used), red 已超期; null when the case is not open or "
+                "its clock is paused",
+            },
+            "paused": {"type": "boolean", "description": "挂起: the clock stands still"},
+            "urged": {
+                "type": "boolean",
+                "nullable": True,
+                "description": "督办: urged by a superior (or the system) and still open; "
+                "null for enterprise users (督办 is internal)",
+            },
+            "deadline_provisional": {
+                "type": "boolean",
+                "description": "期限暂定: a deadline falls in a year the work calendar does "
+                "not cover yet, so it counts weekdays only",
+            },
             "resolution_type": {
                 "type": "string",
                 "enum": _values(ResolutionType),
@@ -248,7 +289,9 @@ SCHEMAS: dict[str, Any] = {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": MAX_EXTENSION_WORKDAYS,
-                "description": "request_extension: how many working days more",
+                "description": "request_extension (required): how many working days "
+                "more; approve_extension moves resolution_due_at by them, "
+                "refuse_extension leaves it",
             },
             "note": {
                 "type": "string",
@@ -412,6 +455,18 @@ PATHS: dict[str, Any] = {
                 _query("status", {"type": "string", "enum": _values(CaseStatus)}, "状态"),
                 _query("level", {"type": "integer", "minimum": 1, "maximum": 3}, "级别"),
                 _query("enterprise_id", ID, "企业"),
+                _query(
+                    "light",
+                    {"type": "string", "enum": list(LIGHT_VALUES)},
+                    "办理期限红黄绿灯: open cases whose clock runs (green 正常, yellow 即将到期, "
+                    "red 已超期)",
+                ),
+                _query(
+                    "urged",
+                    {"type": "string", "enum": ["true", "false", "1", "0"]},
+                    "督办: true for open cases under 督办, false for the others; staff only "
+                    "(400 for enterprise users)",
+                ),
                 *PAGED,
             ],
             "responses": {
@@ -448,7 +503,8 @@ PATHS: dict[str, Any] = {
     },
     "/cases/{case_id}/actions": {
         "post": {
-            "summary": "Take an action on a case (accept, reply, escalate, resolve, rate …)",
+            "summary": "Take an action on a case (accept, reply, escalate, resolve, rate, "
+            "urge, request_extension, approve_extension, refuse_extension, pause, resume …)",
             "operationId": "actOnCase",
             "parameters": [_param("case_id")],
             "requestBody": {

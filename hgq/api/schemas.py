@@ -28,8 +28,10 @@ from hgq.cases.models import (
     Satisfaction,
     Urgency,
 )
+from hgq.cases.queries import LIGHT_VALUES
 from hgq.cases.services import COMMENT_MAX, TEXT_MAX, TITLE_MAX, parse_action
 from hgq.cases.workflow import Action
+from hgq.deadlines.views import case_light
 from hgq.enterprises.models import Enterprise
 
 # Ids are 32-bit in the database; a larger one cannot exist (and would overflow a query).
@@ -39,6 +41,8 @@ MAX_PAGE = 1_000_000
 Q_MAX = 100
 CREDENTIAL_MAX = 200
 _DIGITS = re.compile(r"[0-9]{1,10}")
+TRUE_VALUES = frozenset({"true", "1"})
+FALSE_VALUES = frozenset({"false", "0"})
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -77,7 +81,9 @@ def enterprise_to_dict(enterprise: Enterprise) -> dict[str, Any]:
     }
 
 
-def case_to_dict(case: Case) -> dict[str, Any]:
+def case_to_dict(case: Case, *, staff: bool = True) -> dict[str, Any]:
+    """A case as the API sends it. 督办 is internal: ``urged`` is null for enterprise
+    users (``staff`` False)."""
     return {
         "id": case.id,
         "code": case.code,
@@ -100,6 +106,12 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "resolved_at": iso(case.resolved_at),
         "closed_at": iso(case.closed_at),
         "due_at": iso(case.due_at),
+        "response_due_at": iso(case.response_due_at),
+        "resolution_due_at": iso(case.resolution_due_at),
+        "light": case_light(case),
+        "paused": case.is_open and case.is_paused,
+        "urged": (case.is_open and case.is_urged) if staff else None,
+        "deadline_provisional": case.deadline_provisional,
         "resolution_type": _code(case.resolution_type),
         "resolution_reply": case.resolution_reply,
         "rating_solved": case.rating_solved,
@@ -323,6 +335,8 @@ class ListQuery:
     per_page: int
     q: str = ""
     filters: dict[str, Any] = field(default_factory=dict)
+    # Cases only: the light and 督办 filters (hgq.cases.queries.filter_deadlines).
+    deadline_filters: dict[str, Any] = field(default_factory=dict)
 
 
 def _list_query(
@@ -340,9 +354,37 @@ def parse_enterprise_query(args: Mapping[str, str], default_per_page: int) -> Li
     return _list_query(FieldChecker(args), default_per_page)
 
 
-def parse_case_query(args: Mapping[str, str], default_per_page: int) -> ListQuery:
-    """Filters of the case list: ``status``, ``level``, ``enterprise_id``, ``q``."""
+def _query_bool(fields: FieldChecker, name: str, label: str) -> bool | None:
+    raw = fields.data.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw in TRUE_VALUES:
+        return True
+    if raw in FALSE_VALUES:
+        return False
+    fields.fail(name, f"{label}须为 true 或 false（也接受 1 或 0）")
+    return None
+
+
+def _query_light(fields: FieldChecker) -> str | None:
+    raw = fields.data.get("light")
+    if raw is None or raw == "":
+        return None
+    if raw in LIGHT_VALUES:
+        return raw
+    fields.fail("light", f"期限状态（light）无效，可选值：{'、'.join(LIGHT_VALUES)}")
+    return None
+
+
+def parse_case_query(
+    args: Mapping[str, str], default_per_page: int, *, staff: bool = True
+) -> ListQuery:
+    """Filters of the case list: ``status``, ``level``, ``enterprise_id``, ``q``, and
+    on the deadline ``light`` (green, yellow, red) and ``urged`` (true or false; staff
+    only, 督办 being internal)."""
     fields = FieldChecker(args)
+    if not staff and args.get("urged"):
+        fields.fail("urged", "督办（urged）筛选仅供工作人员使用")
     status = None
     if args.get("status"):
         status = fields.choice("status", "状态（status）", CaseStatus)
@@ -353,4 +395,9 @@ def parse_case_query(args: Mapping[str, str], default_per_page: int) -> ListQuer
             fields, "enterprise_id", "企业编号（enterprise_id）", 1, MAX_ID
         ),
     }
-    return _list_query(fields, default_per_page, filters)
+    deadline_filters = {
+        "light": _query_light(fields),
+        "urged": _query_bool(fields, "urged", "督办（urged）"),
+    }
+    query = _list_query(fields, default_per_page, filters)
+    return ListQuery(query.page, query.per_page, query.q, filters, deadline_filters)

@@ -6,6 +6,7 @@ clients depend on it, so change both together.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, request, url_for
@@ -34,12 +35,14 @@ from hgq.api.schemas import (
 from hgq.cases.models import CHANNEL_LABELS, Case, Category
 from hgq.cases.queries import (
     filter_cases,
+    filter_deadlines,
     get_category_by_code,
     select_categories,
     select_events,
     with_list_relations,
 )
 from hgq.cases.services import create_case, perform_action
+from hgq.deadlines.views import page_now
 from hgq.enterprises.models import Enterprise, Project
 from hgq.enterprises.queries import filter_enterprises
 from hgq.extensions import csrf, db
@@ -132,7 +135,10 @@ def openapi() -> dict[str, Any]:
 # -- cases ----------------------------------------------------------------------
 def _case_detail(case: Case, user: User) -> dict[str, Any]:
     events = db.session.scalars(select_events(case.id, for_enterprise=not user.is_staff))
-    return {**case_to_dict(case), "events": [event_to_dict(e) for e in events]}
+    return {
+        **case_to_dict(case, staff=user.is_staff),
+        "events": [event_to_dict(e) for e in events],
+    }
 
 
 def _load_case(user: User, case_id: int) -> Case:
@@ -145,9 +151,15 @@ def _load_case(user: User, case_id: int) -> Case:
 @token_required
 def list_cases() -> dict[str, Any]:
     user = _api_user()
-    query = parse_case_query(request.args, _per_page())
+    query = parse_case_query(request.args, _per_page(), staff=user.is_staff)
     stmt = filter_cases(access.select_visible_cases(user), q=query.q, **query.filters)
-    return _page(with_list_relations(stmt), query.page, query.per_page, case_to_dict)
+    stmt = filter_deadlines(stmt, **query.deadline_filters, now=page_now())
+    return _page(
+        with_list_relations(stmt),
+        query.page,
+        query.per_page,
+        partial(case_to_dict, staff=user.is_staff),
+    )
 
 
 def _enterprise_for_new_case(user: User, data: NewCase) -> Enterprise:

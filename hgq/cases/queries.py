@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -18,7 +19,10 @@ from hgq.cases.models import (
     Category,
 )
 from hgq.cases.workflow import TOP_LEVEL
-from hgq.enterprises.models import Enterprise
+from hgq.db import utcnow
+from hgq.deadlines.models import CaseDeadline
+from hgq.deadlines.services import light_clause
+from hgq.enterprises.models import Assignment, Enterprise
 
 # What a to-do list shows: cases someone still has to act on, or awaiting a rating.
 TODO_STATUSES = OPEN_STATUSES | {CaseStatus.RESOLVED}
@@ -188,3 +192,61 @@ def select_visible_attachments(case: Case, user: User) -> sa.Select[tuple[Attach
     if not user.is_staff:
         stmt = stmt.where(Attachment.internal.is_(False))
     return stmt
+
+
+# -- deadlines: traffic lights, 督办, history ---------------------------------------
+LIGHT_VALUES = ("green", "yellow", "red")
+
+
+def filter_deadlines(
+    stmt: sa.Select[tuple[Case]],
+    *,
+    light: str | None = None,
+    urged: bool | None = None,
+    now: datetime | None = None,
+) -> sa.Select[tuple[Case]]:
+    """Narrow a case Select by traffic light (open cases whose clock runs) and by 督办
+    (True: under 督办, i.e. urged and still open; False: not)."""
+    if light is not None:
+        stmt = stmt.where(light_clause(light, now or utcnow()))
+    if urged is not None:
+        under = sa.and_(Case.urged_at.is_not(None), Case.status.in_(OPEN_STATUSES))
+        stmt = stmt.where(under if urged else sa.not_(under))
+    return stmt
+
+
+def _count_if(clause: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((clause, 1), else_=0)), 0)
+
+
+def count_deadline_lights(stmt: sa.Select[tuple[Case]], now: datetime) -> sa.Select[Any]:
+    """One row counting the open cases of a case Select that are green, yellow and red,
+    urged (督办) and paused (挂起), and all of them: columns green, yellow, red, urged,
+    paused, open."""
+    ids = stmt.order_by(None).with_only_columns(Case.id)
+    return sa.select(
+        *(_count_if(light_clause(value, now)).label(value) for value in LIGHT_VALUES),
+        _count_if(Case.urged_at.is_not(None)).label("urged"),
+        _count_if(Case.paused_at.is_not(None)).label("paused"),
+        sa.func.count().label("open"),
+    ).where(Case.id.in_(ids), Case.status.in_(OPEN_STATUSES))
+
+
+def select_led_cases(leader_id: int) -> sa.Select[tuple[Case]]:
+    """The cases of the enterprises a leader currently leads (包保领导)."""
+    return sa.select(Case).where(
+        sa.exists().where(
+            Assignment.enterprise_id == Case.enterprise_id,
+            Assignment.end_date.is_(None),
+            Assignment.leader_id == leader_id,
+        )
+    )
+
+
+def select_deadline_history(case_id: int) -> sa.Select[tuple[CaseDeadline]]:
+    """Every deadline a case was given, newest first."""
+    return (
+        sa.select(CaseDeadline)
+        .where(CaseDeadline.case_id == case_id)
+        .order_by(CaseDeadline.created_at.desc(), CaseDeadline.id.desc())
+    )

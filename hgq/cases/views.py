@@ -23,6 +23,7 @@ from hgq.cases.models import (
 )
 from hgq.cases.workflow import ACTION_LABELS, RULES, Action, ActionNotAllowed, available_actions
 from hgq.db import utcnow
+from hgq.deadlines.views import page_now
 from hgq.enterprises.models import Enterprise, Project
 from hgq.errors import DomainError, VersionConflict
 from hgq.extensions import db
@@ -32,6 +33,9 @@ bp = Blueprint("cases", __name__)
 
 STATUS_VALUES = frozenset(s.value for s in CaseStatus)
 SCOPES = {"todo": "我的待办", "owned": "我首问的", "all": "全部可见"}
+# Filters on the deadline: the traffic light, and 督办.
+LIGHT_FILTERS = {"green": "正常", "yellow": "即将到期", "red": "已超期"}
+URGED_FILTERS = {"1": "督办件"}
 # No upload once the case has ended without a pending reopening.
 ENDED = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 
@@ -137,6 +141,15 @@ def _filters() -> dict[str, object]:
     }
 
 
+def _deadline_filters() -> dict[str, object]:
+    """The light and 督办 filters; values the page does not offer are ignored."""
+    light = request.args.get("light", "")
+    return {
+        "light": light if light in LIGHT_FILTERS else None,
+        "urged": True if request.args.get("urged") in URGED_FILTERS else None,
+    }
+
+
 @bp.route("/cases/")
 @access.roles_required(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN)
 def index() -> str:
@@ -145,7 +158,9 @@ def index() -> str:
     if scope not in SCOPES or (scope == "todo" and not has_todo):
         scope = "all"
     filters = _filters()
+    deadline_filters = _deadline_filters()
     stmt = queries.filter_cases(_scoped(scope), **filters)  # type: ignore[arg-type]
+    stmt = queries.filter_deadlines(stmt, **deadline_filters, now=page_now())  # type: ignore[arg-type]
     page = paginate(queries.with_list_relations(stmt))
     todo_count = db.session.scalar(queries.count_of(_scoped("todo"))) if has_todo else None
     return render_template(
@@ -154,7 +169,8 @@ def index() -> str:
         scope=scope,
         scopes={k: v for k, v in SCOPES.items() if k != "todo" or has_todo},
         todo_count=todo_count,
-        filters=filters,
+        filters={**filters, **deadline_filters},
+        light_filters=LIGHT_FILTERS,
         statuses=STATUS_LABELS,
         levels=LEVEL_LABELS,
         categories=db.session.scalars(queries.select_categories(active_only=False)).all(),
@@ -243,10 +259,15 @@ def _render_case(
     actions = sorted(allowed, key=lambda a: DISPLAY_ORDER.index(a) if a in DISPLAY_ORDER else 99)
     events = db.session.scalars(queries.select_events(case.id, for_enterprise=is_enterprise)).all()
     guides = {a: _guide(a, case, is_enterprise) for a in actions}
+    # The deadline history is internal: staff only.
+    deadlines = (
+        [] if is_enterprise else db.session.scalars(queries.select_deadline_history(case.id)).all()
+    )
     page = render_template(
         "cases/detail.html",
         case=case,
         events=events,
+        deadlines=deadlines,
         actions=actions,
         guides=guides,
         labels=LABELS,

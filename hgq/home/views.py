@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -11,7 +12,8 @@ from werkzeug.wrappers import Response
 from hgq import access
 from hgq.accounts.models import Role
 from hgq.cases import queries as cq
-from hgq.cases.models import OPEN_STATUSES, CaseStatus
+from hgq.cases.models import OPEN_STATUSES, Case, CaseStatus
+from hgq.deadlines.views import page_now
 from hgq.enterprises import queries as eq
 from hgq.enterprises.models import Enterprise
 from hgq.extensions import db
@@ -51,6 +53,7 @@ def _committee_home() -> str:
         officers=db.session.execute(select_workload(Role.OFFICER)).all(),
         leaders=db.session.execute(select_workload(Role.LEADER)).all(),
         todo=_todo_count(),
+        lights=_light_counts(sa.select(Case)),
     )
 
 
@@ -64,12 +67,25 @@ def _coverage_home() -> str:
     for a in sorted(assignments, key=lambda a: (a.officer.name, a.enterprise.name)):
         if a.leader_id == current_user.id:
             led_by_officer[a.officer].append(a)
+    # A leader sees how the open cases of the enterprises he leads stand on time.
+    lights = (
+        _light_counts(cq.select_led_cases(current_user.id))
+        if current_user.has_role(Role.LEADER)
+        else None
+    )
     return render_template(
         "home/coverage.html",
         as_officer=as_officer,
         led_by_officer=dict(led_by_officer),
         todo=_todo_count(),
+        lights=lights,
     )
+
+
+def _light_counts(stmt: sa.Select[tuple[Case]]) -> dict[str, int]:
+    """Open cases of ``stmt`` by traffic light, plus 督办 and 挂起 (one query)."""
+    row = db.session.execute(cq.count_deadline_lights(stmt, page_now())).one()
+    return {key: int(value) for key, value in row._mapping.items()}
 
 
 def _todo_count() -> int:

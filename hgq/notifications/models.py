@@ -28,6 +28,13 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Email copy (hgq.notifications.mail): "none" (not wanted) | "pending" | "sent" |
+    # "failed" (gave up after MAX_ATTEMPTS); attempts counts tries, emailed_at the success.
+    email_status: Mapped[str] = mapped_column(
+        sa.String(10), default="none", server_default="none", index=True
+    )
+    email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
     case: Mapped[Case | None] = relationship()
