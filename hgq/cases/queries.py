@@ -25,7 +25,7 @@ from hgq.deadlines.services import light_clause
 from hgq.enterprises.models import Assignment, Enterprise
 
 # What a to-do list shows: cases someone still has to act on, or awaiting a rating.
-TODO_STATUSES = OPEN_STATUSES | {CaseStatus.RESOLVED}
+WAITING_STATUSES = OPEN_STATUSES | {CaseStatus.RESOLVED}
 
 
 def with_list_relations(stmt: sa.Select[tuple[Case]]) -> sa.Select[tuple[Case]]:
@@ -110,7 +110,7 @@ def filter_todo(
         waiting.append(sa.and_(Case.handler_id.is_(None), Case.level < TOP_LEVEL))
     if committee_queue:
         waiting.append(sa.and_(Case.handler_id.is_(None), Case.level == TOP_LEVEL))
-    return stmt.where(sa.or_(*waiting), Case.status.in_(TODO_STATUSES))
+    return stmt.where(sa.or_(*waiting), Case.status.in_(WAITING_STATUSES))
 
 
 def select_todo_for(user: User) -> sa.Select[tuple[Case]]:

@@ -23,6 +23,16 @@ class WorkCalendar:
 
     exceptions: dict[date, bool]
     known_years: frozenset[int]
+    # Where the known years' data came from (e.g. "chinesecalendar 1.11.0").
+    sources: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Which calendar data a deadline is computed with, for its history row."""
+        if not self.known_years:
+            return "无节假日数据（仅按周一至周五）"
+        first, last = min(self.known_years), max(self.known_years)
+        return f"{first}–{last}年（{'；'.join(self.sources)}）"[:200]
 
     def is_workday(self, day: date) -> bool:
         if day in self.exceptions:
@@ -66,8 +76,9 @@ def load_calendar() -> WorkCalendar:
     """The calendar as stored now (two small queries)."""
     rows = db.session.execute(sa.select(CalendarDay.day, CalendarDay.is_workday)).all()
     exceptions = {day: is_workday for day, is_workday in rows}
-    years = frozenset(db.session.scalars(sa.select(CalendarYear.year)))
-    return WorkCalendar(exceptions, years)
+    years = db.session.execute(sa.select(CalendarYear.year, CalendarYear.source)).all()
+    sources = tuple(sorted({source for _, source in years}))
+    return WorkCalendar(exceptions, frozenset(year for year, _ in years), sources)
 
 
 def seed_from_package(years: Iterable[int] | None = None) -> list[int]:

@@ -93,11 +93,7 @@ def ensure_default_policies() -> None:
 
 def calendar_label(calendar: WorkCalendar) -> str:
     """Which calendar data a deadline was computed with, for its history row."""
-    years = sorted(calendar.known_years)
-    if not years:
-        return "无节假日数据（仅按周一至周五）"
-    sources = sorted(set(db.session.scalars(sa.select(CalendarYear.source).distinct())))
-    return f"{years[0]}–{years[-1]}年（{'；'.join(sources)}）"[:200]
+    return calendar.label
 
 
 def _set(case: Case, kind: str, workdays: int, start: datetime, reason: str) -> datetime:

@@ -39,6 +39,7 @@ from hgq.deadlines.services import get_calendar, get_policies
 from hgq.enterprises.models import Assignment
 from hgq.errors import DomainError
 from hgq.extensions import db
+from hgq.notifications.mail import deliver_mail
 from hgq.notifications.services import notify
 from hgq.timeutil import to_local
 
@@ -63,6 +64,8 @@ class SweepResult:
     closed: int = 0
     skipped: int = 0
     errors: int = 0
+    mails_sent: int = 0
+    digests: int = 0
 
     def summary(self) -> str:
         text = (
@@ -70,6 +73,8 @@ class SweepResult:
             f"即将到期提醒 {self.due_soon} 件，超期提醒 {self.overdue} 件，"
             f"自动归档 {self.closed} 件"
         )
+        if self.mails_sent or self.digests:
+            text += f"；发送邮件 {self.mails_sent} 封、每日摘要 {self.digests} 封"
         if self.skipped:
             text += f"；{self.skipped} 件已被他人或另一巡检处理，跳过"
         if self.errors:
@@ -80,7 +85,9 @@ class SweepResult:
     def total(self) -> int:
         """How many effects happened (not counting skipped or failed cases)."""
         return sum(
-            getattr(self, f.name) for f in fields(self) if f.name not in ("skipped", "errors")
+            getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("skipped", "errors", "mails_sent", "digests")
         )
 
 
@@ -323,4 +330,8 @@ def run_sweep(now: datetime | None = None, batch_size: int | None = None) -> Swe
     sweep.due_soon()
     sweep.overdue()
     sweep.auto_close()
+    # Mail last, after every case's transaction: it retries what failed earlier and
+    # sends the daily digests (no-op unless MAIL_SERVER is set).
+    mail = deliver_mail(now)
+    sweep.result.mails_sent, sweep.result.digests = mail["sent"], mail["digests"]
     return sweep.result
