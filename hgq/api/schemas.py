@@ -22,13 +22,11 @@ from hgq.api.errors import ApiError, invalid_input
 from hgq.cases.models import (
     Case,
     CaseEvent,
-    CaseStatus,
     Channel,
     ResolutionType,
     Satisfaction,
     Urgency,
 )
-from hgq.cases.queries import LIGHT_VALUES
 from hgq.cases.services import COMMENT_MAX, TEXT_MAX, TITLE_MAX, parse_action
 from hgq.cases.workflow import Action
 from hgq.deadlines.views import case_light
@@ -40,7 +38,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 Q_MAX = 100
 CREDENTIAL_MAX = 200
-_DIGITS = re.compile(r"[0-9]{1,10}")
+DIGITS = re.compile(r"[0-9]{1,10}")
 TRUE_VALUES = frozenset({"true", "1"})
 FALSE_VALUES = frozenset({"false", "0"})
 
@@ -307,97 +305,3 @@ def parse_action_request(body: Mapping[str, Any]) -> ActionRequest:
     payload = _action_payload(action, fields)
     fields.check()
     return ActionRequest(action, cast(int, version), note, payload)
-
-
-# -- input: query strings -------------------------------------------------------
-def _query_int(fields: FieldChecker, name: str, label: str, low: int, high: int) -> int | None:
-    raw = fields.data.get(name)
-    if raw is None or raw == "":
-        return None
-    if not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
-        fields.fail(name, f"{label}须为{low}到{high}之间的整数")
-        return None
-    return int(raw)
-
-
-def _query_text(fields: FieldChecker, name: str, label: str) -> str:
-    raw = fields.data.get(name) or ""
-    problem = text_problem(raw, label, Q_MAX)
-    if problem:
-        fields.fail(name, problem)
-        return ""
-    return raw.strip()
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    page: int
-    per_page: int
-    q: str = ""
-    filters: dict[str, Any] = field(default_factory=dict)
-    # Cases only: the light and 督办 filters (hgq.cases.queries.filter_deadlines).
-    deadline_filters: dict[str, Any] = field(default_factory=dict)
-
-
-def _list_query(
-    fields: FieldChecker, default_per_page: int, filters: dict[str, Any] | None = None
-) -> ListQuery:
-    """``page`` (from 1), ``per_page`` (1–100) and ``q``; refuses if any field is bad."""
-    page = _query_int(fields, "page", "页码（page）", 1, MAX_PAGE) or 1
-    per_page = _query_int(fields, "per_page", "每页条数（per_page）", 1, MAX_PER_PAGE)
-    q = _query_text(fields, "q", "搜索内容（q）")
-    fields.check()
-    return ListQuery(page, per_page or min(default_per_page, MAX_PER_PAGE), q, filters or {})
-
-
-def parse_enterprise_query(args: Mapping[str, str], default_per_page: int) -> ListQuery:
-    return _list_query(FieldChecker(args), default_per_page)
-
-
-def _query_bool(fields: FieldChecker, name: str, label: str) -> bool | None:
-    raw = fields.data.get(name)
-    if raw is None or raw == "":
-        return None
-    if raw in TRUE_VALUES:
-        return True
-    if raw in FALSE_VALUES:
-        return False
-    fields.fail(name, f"{label}须为 true 或 false（也接受 1 或 0）")
-    return None
-
-
-def _query_light(fields: FieldChecker) -> str | None:
-    raw = fields.data.get("light")
-    if raw is None or raw == "":
-        return None
-    if raw in LIGHT_VALUES:
-        return raw
-    fields.fail("light", f"期限状态（light）无效，可选值：{'、'.join(LIGHT_VALUES)}")
-    return None
-
-
-def parse_case_query(
-    args: Mapping[str, str], default_per_page: int, *, staff: bool = True
-) -> ListQuery:
-    """Filters of the case list: ``status``, ``level``, ``enterprise_id``, ``q``, and
-    on the deadline ``light`` (green, yellow, red) and ``urged`` (true or false; staff
-    only, 督办 being internal)."""
-    fields = FieldChecker(args)
-    if not staff and args.get("urged"):
-        fields.fail("urged", "督办（urged）筛选仅供工作人员使用")
-    status = None
-    if args.get("status"):
-        status = fields.choice("status", "状态（status）", CaseStatus)
-    filters = {
-        "status": status,
-        "level": _query_int(fields, "level", "级别（level）", 1, 3),
-        "enterprise_id": _query_int(
-            fields, "enterprise_id", "企业编号（enterprise_id）", 1, MAX_ID
-        ),
-    }
-    deadline_filters = {
-        "light": _query_light(fields),
-        "urged": _query_bool(fields, "urged", "督办（urged）"),
-    }
-    query = _list_query(fields, default_per_page, filters)
-    return ListQuery(query.page, query.per_page, query.q, filters, deadline_filters)

@@ -17,6 +17,7 @@ from hgq.accounts.services import authenticate
 from hgq.api.auth import issue_token, revoke_token, token_required
 from hgq.api.errors import ApiError, init_api_errors, invalid_input
 from hgq.api.openapi import build_spec
+from hgq.api.query_args import parse_case_query, parse_enterprise_query
 from hgq.api.schemas import (
     MAX_ID,
     NewCase,
@@ -25,9 +26,7 @@ from hgq.api.schemas import (
     event_to_dict,
     iso,
     parse_action_request,
-    parse_case_query,
     parse_credentials,
-    parse_enterprise_query,
     parse_new_case,
     read_json_object,
     user_to_dict,
