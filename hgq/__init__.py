@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from hgq.enterprises.views import bp as enterprises_bp
     from hgq.home.views import bp as home_bp
     from hgq.notifications.views import bp as notifications_bp
+    from hgq.visits.views import bp as visits_bp
 
     for bp in (
         auth_bp,
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         admin_deadlines_bp,
         api_bp,
         notifications_bp,
+        visits_bp,
     ):
         app.register_blueprint(bp)
 

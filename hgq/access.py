@@ -15,6 +15,12 @@ Cases (DESIGN §3):
   leaders' queue (unhandled cases below level 3);
 - an enterprise user sees every case of his enterprise, and only those.
 
+Visits (定期联络):
+- an officer logs visits to the enterprises he currently covers, a leader to those he
+  currently leads; nobody else (admin and committee only through those roles);
+- visits are internal: admin and committee see all, officers and leaders the visits
+  they made and those of the enterprises they currently cover or lead.
+
 Objects that exist but are not visible answer 404, exactly like missing ones.
 Every view carries one of the decorators below; a test fails for any view without one.
 """
@@ -34,6 +40,7 @@ from hgq.cases.models import Attachment, Case
 from hgq.cases.workflow import TOP_LEVEL, Relation
 from hgq.enterprises.models import Assignment, Enterprise
 from hgq.extensions import db
+from hgq.visits.models import Visit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -240,3 +247,57 @@ def can_create_case_for(user: User, enterprise: Enterprise) -> bool:
     return user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE) and can_view_enterprise(
         user, enterprise
     )
+
+
+# -- visits (定期联络) -------------------------------------------------------------
+def _contact_duty(user: User, enterprise_id: Any) -> sa.ColumnElement[bool]:
+    """True where ``user`` currently covers (officer) or leads (leader) the enterprise."""
+    columns = []
+    if user.has_role(Role.OFFICER):
+        columns.append(Assignment.officer_id)
+    if user.has_role(Role.LEADER):
+        columns.append(Assignment.leader_id)
+    if not columns:
+        return sa.false()
+    return sa.exists().where(
+        Assignment.enterprise_id == enterprise_id,
+        Assignment.end_date.is_(None),
+        sa.or_(*(column == user.id for column in columns)),
+    )
+
+
+def select_contact_enterprises(user: User) -> sa.Select[tuple[Enterprise]]:
+    """The active enterprises ``user`` must keep in contact with (and may log visits to)."""
+    return sa.select(Enterprise).where(Enterprise.is_active, _contact_duty(user, Enterprise.id))
+
+
+def can_log_visit(user: User, enterprise: Enterprise) -> bool:
+    """An officer to the active enterprises he currently covers, a leader to those he
+    currently leads; nobody else."""
+    if not enterprise.is_active:
+        return False
+    return bool(db.session.scalar(sa.select(_contact_duty(user, enterprise.id))))
+
+
+def access_visit_enterprise(user: User, enterprise_id: int) -> Enterprise:
+    """The enterprise to log a visit to: 404 if ``user`` may not see it, 403 if he may
+    see it but has no contact duty there."""
+    enterprise = access_enterprise(user, enterprise_id)
+    if not can_log_visit(user, enterprise):
+        abort(403)
+    return enterprise
+
+
+def visit_visibility(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause on ``Visit`` true for the visits ``user`` may see (internal:
+    enterprise and department users see none)."""
+    if user.has_role(Role.ADMIN, Role.COMMITTEE):
+        return sa.true()
+    if not user.has_role(Role.OFFICER, Role.LEADER):
+        return sa.false()
+    return sa.or_(Visit.visitor_id == user.id, _contact_duty(user, Visit.enterprise_id))
+
+
+def select_visible_visits(user: User) -> sa.Select[tuple[Visit]]:
+    """The visits ``user`` may see, as a Select to filter, order and paginate."""
+    return sa.select(Visit).where(visit_visibility(user))

@@ -38,6 +38,9 @@ class DefaultConfig:
     # fall at this time of their last working day.
     DEADLINE_CUTOFF = "17:30"
     ZONE_NAME = "高新技术产业开发区"
+    # 定期联络: each covered enterprise is contacted at least every N days, unless one
+    # of its tags sets its own interval (Tag.contact_interval_days).
+    CONTACT_INTERVAL_DAYS = 30
 
     # The deadline sweep (hgq.deadlines.sweep): candidates read per batch.
     SWEEP_BATCH_SIZE = 500

@@ -13,6 +13,7 @@ from hgq.deadlines.models import (
 )
 from hgq.enterprises.models import Assignment, Enterprise, Project, ProjectStage, Tag
 from hgq.notifications.models import Notification
+from hgq.visits.models import Visit, VisitMethod
 
 __all__ = [
     "ApiToken",
@@ -37,4 +38,6 @@ __all__ = [
     "Tag",
     "User",
     "UserRole",
+    "Visit",
+    "VisitMethod",
 ]

@@ -43,6 +43,8 @@ def nav_items() -> list[tuple[str, str, str]]:
     if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
         label = "企业名录" if current_user.has_role(Role.ADMIN, Role.COMMITTEE) else "我的企业"
         items.append(("enterprises.index", label, "buildings"))
+    if current_user.has_role(Role.OFFICER, Role.LEADER):
+        items.append(("visits.index", "走访联络", "telephone"))
     if current_user.is_staff:
         items.append(("home.board", "包保公示", "people"))
     return items

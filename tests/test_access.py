@@ -106,6 +106,7 @@ def admin_urls(app: Flask, zone) -> list[tuple[str, str]]:
         "project_id": 1,
         "assignment_id": 1,
         "category_id": 1,
+        "tag_id": 1,
     }
     urls = []
     with app.test_request_context():

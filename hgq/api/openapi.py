@@ -213,6 +213,47 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/visits": {
+        "get": {
+            "summary": "The visits (定期联络) you may see, newest first",
+            "operationId": "listVisits",
+            "parameters": [
+                _query("enterprise_id", ID, "企业"),
+                _query("from", {"type": "string", "format": "date"}, "从此日期起（含）"),
+                _query("to", {"type": "string", "format": "date"}, "到此日期止（含）"),
+                _param("page"),
+                _param("per_page"),
+            ],
+            "responses": {
+                "200": _json(ref("VisitPage"), "a page of visits"),
+                **_errors("BadRequest", "Unauthorized"),
+            },
+        },
+        "post": {
+            "summary": "Log a visit to an enterprise you cover or lead; each problem becomes "
+            "a case with you as 首问",
+            "operationId": "createVisit",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": ref("NewVisit")}},
+            },
+            "responses": {
+                "201": _json(ref("Visit"), "the visit, with case_ids"),
+                **_errors("BadRequest", "Unauthorized", "Forbidden", "NotFound"),
+            },
+        },
+    },
+    "/contact-due": {
+        "get": {
+            "summary": "Your enterprises (as officer or leader) against their contact "
+            "interval, most urgent first",
+            "operationId": "listContactDue",
+            "responses": {
+                "200": _json({"type": "array", "items": ref("ContactDue")}, "the list"),
+                **_errors("Unauthorized"),
+            },
+        }
+    },
     "/openapi.json": {
         "get": {
             "summary": "This description",

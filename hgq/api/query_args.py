@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from hgq.api.schemas import (
@@ -17,6 +18,7 @@ from hgq.api.schemas import (
     Q_MAX,
     TRUE_VALUES,
     FieldChecker,
+    parse_date,
     text_problem,
 )
 from hgq.cases.models import CaseStatus
@@ -115,3 +117,39 @@ def parse_case_query(
     }
     query = _list_query(fields, default_per_page, filters)
     return ListQuery(query.page, query.per_page, query.q, filters, deadline_filters)
+
+
+@dataclass(frozen=True)
+class VisitQuery:
+    page: int
+    per_page: int
+    enterprise_id: int | None
+    since: date | None
+    until: date | None
+
+
+def _query_date(fields: FieldChecker, name: str, label: str) -> date | None:
+    raw = fields.data.get(name)
+    if raw is None or raw == "":
+        return None
+    value = parse_date(raw)
+    if value is None:
+        fields.fail(name, f"{label}须为 YYYY-MM-DD 格式的日期")
+    return value
+
+
+def parse_visit_query(args: Mapping[str, str], default_per_page: int) -> VisitQuery:
+    """Filters of the visit list: ``enterprise_id``, ``from`` and ``to`` (dates,
+    inclusive), and paging."""
+    fields = FieldChecker(args)
+    enterprise_id = _query_int(fields, "enterprise_id", "企业编号（enterprise_id）", 1, MAX_ID)
+    since = _query_date(fields, "from", "开始日期（from）")
+    until = _query_date(fields, "to", "结束日期（to）")
+    if since and until and since > until:
+        fields.fail("to", "结束日期（to）不能早于开始日期（from）")
+    page = _query_int(fields, "page", "页码（page）", 1, MAX_PAGE) or 1
+    per_page = _query_int(fields, "per_page", "每页条数（per_page）", 1, MAX_PER_PAGE)
+    fields.check()
+    return VisitQuery(
+        page, per_page or min(default_per_page, MAX_PER_PAGE), enterprise_id, since, until
+    )

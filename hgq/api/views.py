@@ -17,19 +17,23 @@ from hgq.accounts.services import authenticate
 from hgq.api.auth import issue_token, revoke_token, token_required
 from hgq.api.errors import ApiError, init_api_errors, invalid_input
 from hgq.api.openapi import build_spec
-from hgq.api.query_args import parse_case_query, parse_enterprise_query
+from hgq.api.query_args import parse_case_query, parse_enterprise_query, parse_visit_query
 from hgq.api.schemas import (
     MAX_ID,
     NewCase,
+    NewVisit,
     case_to_dict,
+    contact_due_to_dict,
     enterprise_to_dict,
     event_to_dict,
     iso,
     parse_action_request,
     parse_credentials,
     parse_new_case,
+    parse_new_visit,
     read_json_object,
     user_to_dict,
+    visit_to_dict,
 )
 from hgq.cases.models import CHANNEL_LABELS, Case, Category
 from hgq.cases.queries import (
@@ -44,7 +48,11 @@ from hgq.cases.services import create_case, perform_action
 from hgq.deadlines.views import page_now
 from hgq.enterprises.models import Enterprise, Project
 from hgq.enterprises.queries import filter_enterprises
+from hgq.errors import NotAllowed
 from hgq.extensions import csrf, db
+from hgq.timeutil import local_today
+from hgq.visits.queries import contact_due_for, filter_visits
+from hgq.visits.services import Problem, record_visit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer tokens are not sent by browsers on their own, so there is no CSRF to guard
@@ -230,3 +238,82 @@ def act_on_case(case_id: int) -> dict[str, Any]:
     )
     db.session.commit()
     return _case_detail(case, user)
+
+
+# -- visits (定期联络) -------------------------------------------------------------
+def _visit_problems(data: NewVisit) -> list[Problem]:
+    problems, errors = [], {}
+    for index, item in enumerate(data.problems):
+        category = db.session.scalar(get_category_by_code(item.category))
+        if category is None or not category.is_active:
+            errors[f"problems[{index}].category"] = (
+                f"问题{index + 1}：诉求类别无效，请从 /api/v1/categories 中选择"
+            )
+        problems.append(Problem(item.title, item.description, category))
+    if errors:
+        raise invalid_input(errors)
+    return problems
+
+
+def _api_field(field: str | None) -> str | None:
+    """problems-0-title (the service's name) → problems[0].title; date for visited_on."""
+    if field and field.startswith("problems-"):
+        _, index, name = field.split("-", 2)
+        return f"problems[{index}].{name}"
+    return "date" if field == "visited_on" else field
+
+
+@bp.post("/visits")
+@token_required
+def create_visit() -> tuple[dict[str, Any], int, dict[str, str]]:
+    user = _api_user()
+    data = parse_new_visit(read_json_object())
+    enterprise = None
+    if 1 <= data.enterprise_id <= MAX_ID:
+        enterprise = db.session.scalar(
+            access.select_visible_enterprises(user).where(Enterprise.id == data.enterprise_id)
+        )
+    if enterprise is None:
+        raise ApiError(404, "not_found", "企业不存在，或您无权查看")
+    if not access.can_log_visit(user, enterprise):
+        raise ApiError(403, "forbidden", "您不能登记该企业的走访联络")
+    problems = _visit_problems(data)
+    try:
+        visit, _cases = record_visit(
+            visitor=user,
+            enterprise=enterprise,
+            visited_on=data.visited_on,
+            method=data.method,
+            summary=data.summary,
+            people_met=data.people_met,
+            problems_found=data.problems_found,
+            problems=problems,
+        )
+    except NotAllowed as exc:
+        db.session.rollback()
+        raise invalid_input({_api_field(exc.field) or "body": str(exc)}) from exc
+    db.session.commit()
+    location = url_for(".list_visits", enterprise_id=enterprise.id)
+    return visit_to_dict(visit), 201, {"Location": location}
+
+
+@bp.get("/visits")
+@token_required
+def list_visits() -> dict[str, Any]:
+    user = _api_user()
+    query = parse_visit_query(request.args, _per_page())
+    stmt = filter_visits(
+        access.select_visible_visits(user),
+        enterprise_id=query.enterprise_id,
+        since=query.since,
+        until=query.until,
+    )
+    return _page(stmt, query.page, query.per_page, visit_to_dict)
+
+
+@bp.get("/contact-due")
+@token_required
+def contact_due() -> list[dict[str, Any]]:
+    """The caller's enterprises (as officer or leader) against their contact interval."""
+    rows = contact_due_for(_api_user(), local_today())
+    return [contact_due_to_dict(row) for row in rows]

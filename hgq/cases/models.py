@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hgq.accounts.models import User
 from hgq.db import Base, TimestampMixin, UTCDateTime, enum_type, utcnow
 from hgq.enterprises.models import Enterprise, Project
+
+if TYPE_CHECKING:
+    from hgq.visits.models import Visit
 
 
 class CaseStatus(StrEnum):
@@ -214,9 +217,12 @@ class Case(TimestampMixin, Base):
     # Closed without the enterprise's rating (by staff, or automatically after 7 days).
     closed_unrated: Mapped[bool] = mapped_column(default=False)
     reopen_count: Mapped[int] = mapped_column(default=0)
+    # The visit (定期联络) during which the problem was found, if any.
+    visit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("visits.id"), index=True)
 
     enterprise: Mapped[Enterprise] = relationship()
     project: Mapped[Project | None] = relationship()
+    visit: Mapped[Visit | None] = relationship(back_populates="cases")
     category: Mapped[Category] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     first_owner: Mapped[User | None] = relationship(foreign_keys=[first_owner_id])

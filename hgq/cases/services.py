@@ -82,8 +82,10 @@ def create_case(
     channel: Channel,
     urgency: Urgency = Urgency.NORMAL,
     project: Project | None = None,
+    visit_id: int | None = None,
 ) -> Case:
-    """Log a request and apply the 首问 rule.
+    """Log a request and apply the 首问 rule. ``visit_id``: the visit (定期联络) it was
+    found during, if any.
 
     Staff creating it become its ``first_owner``; for a case the enterprise submits,
     the enterprise's current officer does. The level-1 handler is the enterprise's
@@ -125,6 +127,7 @@ def create_case(
             handler_id=handler_id,
             level=1,
             status=CaseStatus.SUBMITTED,
+            visit_id=visit_id,
         )
         db.session.add(case)
         event = _append_event(case, creator, Action.SUBMIT, None, None, description[:200], True, {})

@@ -22,6 +22,7 @@ KINDS = (
     ("assignments", "包保关系", "条"),
     ("cases", "诉求案件", "件"),
     ("tags", "企业标签", "个"),
+    ("visits", "走访记录", "条"),
 )
 ROLE_ORDER = (
     Role.ADMIN,

@@ -21,6 +21,7 @@ from hgq.accounts.models import Department, Role, User
 from hgq.accounts.queries import get_user_by_username
 from hgq.demo import data
 from hgq.demo.cases import ensure_demo_cases
+from hgq.demo.visits import ensure_demo_visits
 from hgq.enterprises import services as enterprises
 from hgq.enterprises.credit_code import make_credit_code
 from hgq.enterprises.models import Enterprise, Project, ProjectStage, Tag
@@ -68,6 +69,7 @@ def build_demo_zone(password: str) -> Counter[str]:
         _ensure_assignment(n, firm, staff, created)
     db.session.flush()
     ensure_demo_cases(created)
+    ensure_demo_visits(created)
     return created
 
 

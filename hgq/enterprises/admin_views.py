@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -19,8 +19,9 @@ from hgq.enterprises.forms import (
     ProjectEditForm,
     ProjectForm,
     TagForm,
+    TagIntervalForm,
 )
-from hgq.enterprises.models import Assignment, Enterprise, Project
+from hgq.enterprises.models import Assignment, Enterprise, Project, Tag
 from hgq.errors import DomainError
 from hgq.extensions import db
 from hgq.viewhelpers import paginate, per_page, refuse
@@ -193,7 +194,29 @@ def tags() -> str | Response:
             flash(f"已新增标签“{tag.name}”。", "success")
             return redirect(url_for(".tags"))
     rows = db.session.execute(queries.select_tags_with_counts()).all()
-    return render_template(PAGE + "tags.html", form=form, rows=rows)
+    return render_template(
+        PAGE + "tags.html",
+        form=form,
+        rows=rows,
+        default_interval=current_app.config["CONTACT_INTERVAL_DAYS"],
+    )
+
+
+@bp.post("/tags/<int:tag_id>/interval")
+@access.admin_required
+def tag_interval(tag_id: int) -> Response:
+    """定期联络: set or clear the contact interval of a tag's enterprises."""
+    tag = db.get_or_404(Tag, tag_id)
+    form = TagIntervalForm()
+    if not form.validate():
+        for message in form.contact_interval_days.errors or ["提交的内容有误"]:
+            flash(str(message), "danger")
+        return redirect(url_for(".tags"))
+    services.set_tag_contact_interval(tag, form.contact_interval_days.data)
+    db.session.commit()
+    days = tag.contact_interval_days
+    flash(f"“{tag.name}”的联络周期已设为{f'{days}天' if days else '默认'}。", "success")
+    return redirect(url_for(".tags"))
 
 
 # -- assignments (联点包保) -------------------------------------------------------

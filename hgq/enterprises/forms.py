@@ -12,6 +12,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -21,6 +22,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     Regexp,
     ValidationError,
 )
@@ -111,6 +113,25 @@ class TagForm(BaseForm):
         validators=[
             DataRequired(message="请输入标签名称"),
             Length(max=30, message="标签名称不能超过30个字"),
+        ],
+    )
+
+
+MAX_CONTACT_INTERVAL = 365
+
+
+class TagIntervalForm(BaseForm):
+    """定期联络: the contact interval of a tag's enterprises (empty: the default)."""
+
+    contact_interval_days = IntegerField(
+        "联络周期（天）",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=MAX_CONTACT_INTERVAL,
+                message=f"联络周期须为1至{MAX_CONTACT_INTERVAL}天",
+            ),
         ],
     )
 

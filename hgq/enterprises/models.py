@@ -31,6 +31,9 @@ class Tag(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    # 定期联络: enterprises with this tag are contacted at least every N days (None: the
+    # CONTACT_INTERVAL_DAYS default); with several such tags the shortest wins.
+    contact_interval_days: Mapped[int | None]
 
     def __str__(self) -> str:
         return self.name

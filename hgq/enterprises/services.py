@@ -125,6 +125,15 @@ def create_tag(name: str) -> Tag:
     return tag
 
 
+def set_tag_contact_interval(tag: Tag, days: int | None) -> Tag:
+    """Set how often enterprises with ``tag`` are contacted (None: the default)."""
+    if days is not None and not 1 <= days <= 365:
+        raise NotAllowed("联络周期须为1至365天", "contact_interval_days")
+    tag.contact_interval_days = days
+    db.session.flush()
+    return tag
+
+
 # -- projects -------------------------------------------------------------------
 def _check_project_name(enterprise_id: int, name: str, exclude_id: int | None) -> str:
     name = name.strip()

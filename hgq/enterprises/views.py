@@ -11,6 +11,7 @@ from hgq.cases import queries as case_queries
 from hgq.enterprises import queries
 from hgq.extensions import db
 from hgq.viewhelpers import paginate
+from hgq.visits.queries import filter_visits
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
@@ -54,6 +55,10 @@ def detail(enterprise_id: int) -> str:
         case_queries.select_latest_of_enterprise(visible_cases, enterprise.id, limit=10)
     ).all()
     of_enterprise = case_queries.filter_cases(visible_cases, enterprise_id=enterprise.id)
+    visible_visits = access.select_visible_visits(current_user)
+    visits = db.session.scalars(
+        filter_visits(visible_visits, enterprise_id=enterprise.id).limit(5)
+    ).all()
     return render_template(
         "enterprises/detail.html",
         enterprise=enterprise,
@@ -63,4 +68,7 @@ def detail(enterprise_id: int) -> str:
         case_count=db.session.scalar(case_queries.count_of(of_enterprise)),
         can_create_case=current_user.is_staff
         and access.can_create_case_for(current_user, enterprise),
+        visits=visits,
+        can_see_visits=current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN),
+        can_log_visit=access.can_log_visit(current_user, enterprise),
     )

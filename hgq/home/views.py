@@ -18,7 +18,9 @@ from hgq.enterprises import queries as eq
 from hgq.enterprises.models import Enterprise
 from hgq.extensions import db
 from hgq.home.queries import select_workload
+from hgq.timeutil import local_today
 from hgq.viewhelpers import paginate
+from hgq.visits.queries import ContactStatus, contact_due_for
 
 bp = Blueprint("home", __name__)
 
@@ -73,8 +75,14 @@ def _coverage_home() -> str:
         if current_user.has_role(Role.LEADER)
         else None
     )
+    contact_due = [
+        row
+        for row in contact_due_for(current_user, local_today())
+        if row.status is not ContactStatus.OK
+    ]
     return render_template(
         "home/coverage.html",
+        contact_due=contact_due,
         as_officer=as_officer,
         led_by_officer=dict(led_by_officer),
         todo=_todo_count(),

@@ -1,0 +1,1 @@
+"""定期联络: visits to covered enterprises and the contact policy."""
