@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from hgq.api.openapi_schemas import ID, SCHEMAS, ref, values
+from hgq.api.openapi_visits import VISIT_SCHEMAS
 from hgq.api.schemas import MAX_PAGE, MAX_PER_PAGE, Q_MAX
 from hgq.cases.models import CaseStatus
 from hgq.cases.queries import LIGHT_VALUES
@@ -290,7 +291,7 @@ def build_spec() -> dict[str, Any]:
                     "description": "a token from POST /tokens",
                 }
             },
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **VISIT_SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

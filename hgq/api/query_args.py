@@ -18,9 +18,9 @@ from hgq.api.schemas import (
     Q_MAX,
     TRUE_VALUES,
     FieldChecker,
-    parse_date,
     text_problem,
 )
+from hgq.api.visit_schemas import parse_date
 from hgq.cases.models import CaseStatus
 from hgq.cases.queries import LIGHT_VALUES
 

@@ -21,20 +21,17 @@ from hgq.api.query_args import parse_case_query, parse_enterprise_query, parse_v
 from hgq.api.schemas import (
     MAX_ID,
     NewCase,
-    NewVisit,
     case_to_dict,
-    contact_due_to_dict,
     enterprise_to_dict,
     event_to_dict,
     iso,
     parse_action_request,
     parse_credentials,
     parse_new_case,
-    parse_new_visit,
     read_json_object,
     user_to_dict,
-    visit_to_dict,
 )
+from hgq.api.visit_schemas import NewVisit, contact_due_to_dict, parse_new_visit, visit_to_dict
 from hgq.cases.models import CHANNEL_LABELS, Case, Category
 from hgq.cases.queries import (
     filter_cases,
