@@ -36,7 +36,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from hgq.accounts.models import Role, User
-from hgq.cases.models import Attachment, Case
+from hgq.cases.models import Attachment, Case, CaseStatus
 from hgq.cases.workflow import TOP_LEVEL, Relation
 from hgq.enterprises.models import Assignment, Enterprise
 from hgq.extensions import db
@@ -235,6 +235,24 @@ def case_relations(user: User, case: Case) -> frozenset[Relation]:
     ):
         relations.add(Relation.SUPERVISOR)
     return frozenset(relations)
+
+
+# Cases that have ended take no more files: 归档, 不予受理, 撤回.
+UPLOAD_CLOSED = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
+
+
+def can_upload_attachment(user: User, case: Case) -> bool:
+    """Staff who may see the case, and the case's enterprise, until the case has ended.
+    The caller has already checked that the user may see the case."""
+    if case.status in UPLOAD_CLOSED:
+        return False
+    own = user.has_role(Role.ENTERPRISE) and user.enterprise_id == case.enterprise_id
+    return own or user.is_staff
+
+
+def can_see_contact_records(user: User) -> bool:
+    """联络记录 on an enterprise's page: the staff who cover, lead or oversee it."""
+    return user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN)
 
 
 def can_create_case_for(user: User, enterprise: Enterprise) -> bool:

@@ -24,7 +24,7 @@ def visible_attachments(case: Case) -> list[Attachment]:
 
 @bp.app_template_global()
 def can_upload_attachments(case: Case) -> bool:
-    return attachments.can_upload(current_user, case)
+    return access.can_upload_attachment(current_user, case)
 
 
 @bp.app_template_global()
@@ -47,7 +47,7 @@ def upload(case_id: int) -> Response:
     """Add files to a case; staff may mark them internal (仅内部可见)."""
     case = access.access_case(current_user, case_id)
     back = redirect(url_for("cases.detail", case_id=case.id) + "#attachments")
-    if not attachments.can_upload(current_user, case):
+    if not access.can_upload_attachment(current_user, case):
         flash(f"案件“{case.status.label}”，不能再上传附件。", "warning")
         return back
     internal = current_user.is_staff and request.form.get("internal") in ("1", "y", "on")

@@ -21,8 +21,8 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import safe_join
 
-from hgq.accounts.models import Role, User
-from hgq.cases.models import Attachment, Case, CaseEvent, CaseStatus
+from hgq.accounts.models import User
+from hgq.cases.models import Attachment, Case, CaseEvent
 from hgq.errors import NotAllowed
 from hgq.extensions import db
 from hgq.timeutil import local_now
@@ -31,7 +31,6 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
 FILENAME_MAX = 200
 # No more uploads once a case has ended this way.
-ENDED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 ALLOWED_HINT = "仅支持 PDF、图片（PNG/JPG/GIF）、Word/Excel/PowerPoint 文档和 TXT 文本"
 
 OOXML = {
@@ -175,16 +174,6 @@ def check_files(files: Iterable[FileStorage], field: str = "files") -> list[Chec
         raise NotAllowed(f"每次最多上传{MAX_FILES}个文件，您选择了{len(chosen)}个", field)
     limit = max_bytes()
     return [check_file(f, limit, field) for f in chosen]
-
-
-# -- who may upload -------------------------------------------------------------
-def can_upload(user: User, case: Case) -> bool:
-    """Staff who may see the case, and the case's enterprise, until the case has ended
-    (归档, 不予受理, 撤回). The caller has already checked that the user may see it."""
-    if case.status in ENDED_STATUSES:
-        return False
-    own = user.has_role(Role.ENTERPRISE) and user.enterprise_id == case.enterprise_id
-    return own or user.is_staff
 
 
 # -- storage --------------------------------------------------------------------

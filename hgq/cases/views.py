@@ -36,8 +36,6 @@ SCOPES = {"todo": "我的待办", "owned": "我首问的", "all": "全部可见"
 # Filters on the deadline: the traffic light, and 督办.
 LIGHT_FILTERS = {"green": "正常", "yellow": "即将到期", "red": "已超期"}
 URGED_FILTERS = {"1": "督办件"}
-# No upload once the case has ended without a pending reopening.
-ENDED = frozenset({CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN})
 
 # What each action does, in plain words, and what its text input is for.
 # (label of the text input, help shown above the form)
@@ -276,7 +274,7 @@ def _render_case(
         failed=failed,
         form=form,
         is_enterprise=is_enterprise,
-        can_upload=case.status not in ENDED,
+        can_upload=access.can_upload_attachment(user, case),
     )
     return page, status
 

@@ -69,6 +69,6 @@ def detail(enterprise_id: int) -> str:
         can_create_case=current_user.is_staff
         and access.can_create_case_for(current_user, enterprise),
         visits=visits,
-        can_see_visits=current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN),
+        can_see_visits=access.can_see_contact_records(current_user),
         can_log_visit=access.can_log_visit(current_user, enterprise),
     )
