@@ -99,8 +99,10 @@ def register_blueprints(app: Flask) -> None:
     from hgq.cases.attachment_views import bp as attachments_bp
     from hgq.cases.enterprise_views import bp as my_bp
     from hgq.cases.views import bp as cases_bp
+    from hgq.checklists.views import bp as checklists_bp
     from hgq.deadlines.admin_views import bp as admin_deadlines_bp
     from hgq.enterprises.admin_views import bp as admin_enterprises_bp
+    from hgq.enterprises.cover_views import bp as admin_covers_bp
     from hgq.enterprises.views import bp as enterprises_bp
     from hgq.home.views import bp as home_bp
     from hgq.notifications.views import bp as notifications_bp
@@ -113,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         admin_accounts_bp,
         admin_enterprises_bp,
+        admin_covers_bp,
         cases_bp,
         my_bp,
         attachments_bp,
@@ -121,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         notifications_bp,
         visits_bp,
+        checklists_bp,
     ):
         app.register_blueprint(bp)
 

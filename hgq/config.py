@@ -41,6 +41,11 @@ class DefaultConfig:
     # 定期联络: each covered enterprise is contacted at least every N days, unless one
     # of its tags sets its own interval (Tag.contact_interval_days).
     CONTACT_INTERVAL_DAYS = 30
+    # 每周清单: due on this weekday (0 = Monday) at this local time, moved to the last
+    # working day before it when that day is off; late submissions are taken until the
+    # next week's deadline, after which the week counts as missing.
+    CHECKLIST_DUE_WEEKDAY = 4
+    CHECKLIST_DUE_TIME = "18:00"
 
     # The deadline sweep (hgq.deadlines.sweep): candidates read per batch.
     SWEEP_BATCH_SIZE = 500

@@ -26,6 +26,11 @@ class NotAllowed(DomainError):
     """The change breaks a business rule (e.g. assigning a non-officer as officer)."""
 
 
+class RecordFrozen(NotAllowed):
+    """The record is closed to changes (a submitted weekly checklist); the API answers
+    409 ``frozen``."""
+
+
 class VersionConflict(DomainError):
     """Someone else changed the record since the form was loaded (optimistic locking)."""
 

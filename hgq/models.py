@@ -4,6 +4,7 @@ from hgq.accounts.models import Department, Role, User, UserRole
 from hgq.api.models import ApiToken
 from hgq.audit.models import AuditRecord
 from hgq.cases.models import Attachment, Case, CaseCounter, CaseEvent, Category
+from hgq.checklists.models import ChecklistItem, WeeklyChecklist
 from hgq.deadlines.models import (
     CalendarDay,
     CalendarYear,
@@ -11,7 +12,7 @@ from hgq.deadlines.models import (
     DeadlineNotice,
     SlaPolicy,
 )
-from hgq.enterprises.models import Assignment, Enterprise, Project, ProjectStage, Tag
+from hgq.enterprises.models import Assignment, Cover, Enterprise, Project, ProjectStage, Tag
 from hgq.notifications.models import Notification
 from hgq.visits.models import Visit, VisitMethod
 
@@ -27,6 +28,8 @@ __all__ = [
     "CaseDeadline",
     "CaseEvent",
     "Category",
+    "ChecklistItem",
+    "Cover",
     "DeadlineNotice",
     "Department",
     "Enterprise",
@@ -40,4 +43,5 @@ __all__ = [
     "UserRole",
     "Visit",
     "VisitMethod",
+    "WeeklyChecklist",
 ]

@@ -45,6 +45,8 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("enterprises.index", label, "buildings"))
     if current_user.has_role(Role.OFFICER, Role.LEADER):
         items.append(("visits.index", "走访联络", "telephone"))
+    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE):
+        items.append(("checklists.index", "每周清单", "list-check"))
     if current_user.is_staff:
         items.append(("home.board", "包保公示", "people"))
     return items
@@ -65,6 +67,12 @@ ADMIN_PAGES = [
         "包保关系",
         "person-check",
         "联点包保：安排、调整、结束，保留历史",
+    ),
+    (
+        "admin_covers.index",
+        "顶岗安排",
+        "person-up",
+        "责任人请假时指定同事临时顶岗走访联络",
     ),
     ("admin_enterprises.tags", "企业标签", "tags", "规上企业、高新技术企业等分类标签"),
     ("admin_cases.categories", "诉求类别", "list-ul", "诉求分类：代码、名称、排序、停用"),

@@ -107,6 +107,7 @@ def admin_urls(app: Flask, zone) -> list[tuple[str, str]]:
         "assignment_id": 1,
         "category_id": 1,
         "tag_id": 1,
+        "cover_id": 1,
     }
     urls = []
     with app.test_request_context():

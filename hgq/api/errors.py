@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from hgq.cases.workflow import ActionNotAllowed
-from hgq.errors import DomainError, NotAllowed, VersionConflict
+from hgq.errors import DomainError, NotAllowed, RecordFrozen, VersionConflict
 from hgq.extensions import db
 
 
@@ -67,12 +67,15 @@ ACTION_REFUSAL_STATUS = {"invalid_transition": 409, "forbidden": 403, "invalid_a
 
 
 def domain_error_response(exc: DomainError) -> Response:
-    """Map a service's refusal: VersionConflict → 409 ``version_conflict``;
+    """Map a service's refusal: VersionConflict → 409 ``version_conflict``; RecordFrozen
+    → 409 ``frozen``;
     ActionNotAllowed → by its code; NotAllowed (and any other) → 400 ``invalid_input``."""
     message = str(exc)
     fields = {exc.field: message} if exc.field else {}
     if isinstance(exc, VersionConflict):
         return error_response(409, "version_conflict", message)
+    if isinstance(exc, RecordFrozen):
+        return error_response(409, "frozen", message)
     if isinstance(exc, ActionNotAllowed):
         status = ACTION_REFUSAL_STATUS.get(exc.code, 400)
         return error_response(status, exc.code, message, fields)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hgq.api.openapi_checklists import CHECKLIST_PATHS, CHECKLIST_SCHEMAS
 from hgq.api.openapi_schemas import ID, SCHEMAS, ref, values
 from hgq.api.openapi_visits import VISIT_SCHEMAS
 from hgq.api.schemas import MAX_PAGE, MAX_PER_PAGE, Q_MAX
@@ -47,7 +48,8 @@ RESPONSES = {
     "NotFound": _error_response("not_found: missing, or not visible to you (the same answer)"),
     "Conflict": _error_response(
         "invalid_transition (not possible in the case's status) or version_conflict "
-        "(someone acted meanwhile; the message says what changed)"
+        "(someone acted meanwhile; the message says what changed), or frozen (a "
+        "submitted weekly checklist takes no more changes)"
     ),
 }
 
@@ -282,7 +284,7 @@ def build_spec() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
-        "paths": PATHS,
+        "paths": {**PATHS, **CHECKLIST_PATHS},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -291,7 +293,7 @@ def build_spec() -> dict[str, Any]:
                     "description": "a token from POST /tokens",
                 }
             },
-            "schemas": {**SCHEMAS, **VISIT_SCHEMAS},
+            "schemas": {**SCHEMAS, **VISIT_SCHEMAS, **CHECKLIST_SCHEMAS},
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

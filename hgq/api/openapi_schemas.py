@@ -41,7 +41,7 @@ SCHEMAS: dict[str, Any] = {
                         "description": (
                             "invalid_input, invalid_action, invalid_credentials, unauthorized, "
                             "forbidden, not_found, invalid_transition, version_conflict, "
-                            "conflict, bad_request, method_not_allowed, payload_too_large, "
+                            "frozen, conflict, bad_request, method_not_allowed, payload_too_large, "
                             "internal_error"
                         ),
                     },

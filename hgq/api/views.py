@@ -314,3 +314,6 @@ def contact_due() -> list[dict[str, Any]]:
     """The caller's enterprises (as officer or leader) against their contact interval."""
     rows = contact_due_for(_api_user(), local_today())
     return [contact_due_to_dict(row) for row in rows]
+
+
+from hgq.api import checklist_views  # noqa: E402,F401

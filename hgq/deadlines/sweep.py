@@ -33,6 +33,7 @@ from hgq.cases.models import OPEN_STATUSES, Case, CaseStatus
 from hgq.cases.notifications import queue_owners
 from hgq.cases.services import perform_action
 from hgq.cases.workflow import TOP_LEVEL, Action
+from hgq.checklists.services import close_weeks
 from hgq.db import utcnow
 from hgq.deadlines.models import DeadlineNotice, SlaPolicy
 from hgq.deadlines.services import get_calendar, get_policies
@@ -66,6 +67,8 @@ class SweepResult:
     errors: int = 0
     mails_sent: int = 0
     digests: int = 0
+    # Weekly checklists recorded as missing (每周清单 closed unsubmitted).
+    checklists_missing: int = 0
 
     def summary(self) -> str:
         text = (
@@ -73,6 +76,8 @@ class SweepResult:
             f"即将到期提醒 {self.due_soon} 件，超期提醒 {self.overdue} 件，"
             f"自动归档 {self.closed} 件"
         )
+        if self.checklists_missing:
+            text += f"；记录未提交每周清单 {self.checklists_missing} 份"
         if self.mails_sent or self.digests:
             text += f"；发送邮件 {self.mails_sent} 封、每日摘要 {self.digests} 封"
         if self.skipped:
@@ -87,7 +92,7 @@ class SweepResult:
         return sum(
             getattr(self, f.name)
             for f in fields(self)
-            if f.name not in ("skipped", "errors", "mails_sent", "digests")
+            if f.name not in ("skipped", "errors", "mails_sent", "digests", "checklists_missing")
         )
 
 
@@ -330,6 +335,9 @@ def run_sweep(now: datetime | None = None, batch_size: int | None = None) -> Swe
     sweep.due_soon()
     sweep.overdue()
     sweep.auto_close()
+    # Weeks whose late-submission period has ended count as missing (for the points).
+    sweep.result.checklists_missing = close_weeks(now)
+    db.session.commit()
     # Mail last, after every case's transaction: it retries what failed earlier and
     # sends the daily digests (no-op unless MAIL_SERVER is set).
     mail = deliver_mail(now)

@@ -23,6 +23,8 @@ KINDS = (
     ("cases", "诉求案件", "件"),
     ("tags", "企业标签", "个"),
     ("visits", "走访记录", "条"),
+    ("checklists", "每周清单", "份"),
+    ("covers", "顶岗安排", "条"),
 )
 ROLE_ORDER = (
     Role.ADMIN,

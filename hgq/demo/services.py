@@ -21,10 +21,12 @@ from hgq.accounts.models import Department, Role, User
 from hgq.accounts.queries import get_user_by_username
 from hgq.demo import data
 from hgq.demo.cases import ensure_demo_cases
+from hgq.demo.checklists import ensure_demo_checklists
 from hgq.demo.visits import ensure_demo_visits
 from hgq.enterprises import services as enterprises
+from hgq.enterprises.cover_services import create_cover
 from hgq.enterprises.credit_code import make_credit_code
-from hgq.enterprises.models import Enterprise, Project, ProjectStage, Tag
+from hgq.enterprises.models import Cover, Enterprise, Project, ProjectStage, Tag
 from hgq.extensions import db
 from hgq.timeutil import local_today
 
@@ -68,8 +70,10 @@ def build_demo_zone(password: str) -> Counter[str]:
     for n, firm in enumerate(firms):
         _ensure_assignment(n, firm, staff, created)
     db.session.flush()
+    _ensure_cover(staff, created)
     ensure_demo_cases(created)
     ensure_demo_visits(created)
+    ensure_demo_checklists(created)
     return created
 
 
@@ -213,3 +217,22 @@ def _ensure_assignment(
     )
     db.session.expire(firm, ["current_assignment"])
     created["assignments"] += 1
+
+
+def _ensure_cover(staff: dict[str, User], created: Counter[str]) -> None:
+    """顶岗: officer2 stands in for officer6 (away on training) for two weeks around
+    today, so the covering colleague's enterprises show on officer2's contact list.
+    Made once: any cover officer6 has is left alone."""
+    colleague = staff["officer6"]
+    if db.session.scalar(sa.select(Cover.id).where(Cover.colleague_id == colleague.id)):
+        return
+    today = local_today()
+    create_cover(
+        staff["officer2"],
+        colleague,
+        today - timedelta(days=3),
+        today + timedelta(days=10),
+        "外出参加省级业务培训",
+        staff["admin"],
+    )
+    created["covers"] += 1

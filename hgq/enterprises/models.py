@@ -168,3 +168,31 @@ class Assignment(TimestampMixin, Base):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class Cover(TimestampMixin, Base):
+    """顶岗: ``officer`` stands in for ``colleague`` (away on leave, training, …) from
+    ``start_date`` to ``end_date``, both inclusive. While it runs he may see and keep
+    in contact with the colleague's enterprises as if he covered them himself."""
+
+    __tablename__ = "covers"
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="end_not_before_start"),
+        sa.CheckConstraint("officer_id <> colleague_id", name="not_self"),
+        sa.Index("ix_covers_officer_period", "officer_id", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    colleague_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    officer: Mapped[User] = relationship(foreign_keys=[officer_id])
+    colleague: Mapped[User] = relationship(foreign_keys=[colleague_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def runs_on(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date

@@ -13,6 +13,7 @@ from hgq import access
 from hgq.accounts.models import Role
 from hgq.cases import queries as cq
 from hgq.cases.models import OPEN_STATUSES, Case, CaseStatus
+from hgq.checklists.queries import week_summary
 from hgq.deadlines.views import page_now
 from hgq.enterprises import queries as eq
 from hgq.enterprises.models import Enterprise
@@ -87,6 +88,7 @@ def _coverage_home() -> str:
         led_by_officer=dict(led_by_officer),
         todo=_todo_count(),
         lights=lights,
+        checklist_week=week_summary(current_user, page_now()),
     )
 
 

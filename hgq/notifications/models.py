@@ -24,6 +24,9 @@ class Notification(Base):
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_events.id"))
     # What happened, as a short code: case_new, case_escalated, case_replied, …
     kind: Mapped[str] = mapped_column(sa.String(40))
+    # Where the notification leads when it is not about a case (a path in the app,
+    # e.g. a weekly checklist); the notification centre links there.
+    link: Mapped[str | None] = mapped_column(sa.String(200))
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

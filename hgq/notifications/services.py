@@ -30,6 +30,7 @@ def notify(
     case_id: int | None = None,
     event_id: int | None = None,
     exclude: int | None = None,
+    link: str | None = None,
 ) -> list[Notification]:
     """Add one notification per distinct user (never to ``exclude``, the actor).
 
@@ -48,6 +49,7 @@ def notify(
             body=body[:500],
             case_id=case_id,
             event_id=event_id,
+            link=link,
             email_status="pending" if user_id in mailed else "none",
         )
         db.session.add(note)

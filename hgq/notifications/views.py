@@ -26,7 +26,8 @@ def index() -> str:
 @bp.route("/<int:notification_id>/open", methods=["POST"])
 @access.signed_in
 def open_(notification_id: int) -> Response:
-    """Mark one read and go to what it is about (its case, or back to the list)."""
+    """Mark one read and go to what it is about (its case, its link, or back to the
+    list)."""
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != current_user.id:
         abort(404)
@@ -34,6 +35,8 @@ def open_(notification_id: int) -> Response:
     db.session.commit()
     if note.case_id is not None:
         return redirect(url_for("cases.detail", case_id=note.case_id))
+    if note.link and note.link.startswith("/") and not note.link.startswith("//"):
+        return redirect(note.link)  # a path inside the app, never another site
     return redirect(url_for("notifications.index"))
 
 

@@ -3,6 +3,8 @@
 Rules (DESIGN §1):
 - admin and committee see every enterprise;
 - an officer sees the enterprises he currently covers, a leader those he currently leads;
+- 顶岗: while a ``Cover`` runs on today's local date (both ends inclusive), the officer
+  standing in also sees the enterprises his colleague currently covers (no chaining);
 - an enterprise user sees only his own enterprise;
 - a department user sees enterprises only through matters handed to the department
   (cases, from the case workflow on), so none through the registry itself.
@@ -19,7 +21,14 @@ Visits (定期联络):
 - an officer logs visits to the enterprises he currently covers, a leader to those he
   currently leads; nobody else (admin and committee only through those roles);
 - visits are internal: admin and committee see all, officers and leaders the visits
-  they made and those of the enterprises they currently cover or lead.
+  they made and those of the enterprises they currently cover or lead;
+- 顶岗: while it runs, those enterprises include the colleague's (to log, on the contact
+  list, to see); a cover widens no cases beyond those the officer logs himself.
+
+Weekly checklists (每周清单):
+- every officer keeps his own, and only he changes it;
+- his leaders (those who currently lead an enterprise he covers) see it, review it
+  and remind him; committee and admin see every officer's.
 
 Objects that exist but are not visible answer 404, exactly like missing ones.
 Every view carries one of the decorators below; a test fails for any view without one.
@@ -38,6 +47,7 @@ from flask_login import current_user, login_required
 from hgq.accounts.models import Role, User
 from hgq.cases.models import Attachment, Case, CaseStatus
 from hgq.cases.workflow import TOP_LEVEL, Relation
+from hgq.enterprises.cover_queries import covering_where
 from hgq.enterprises.models import Assignment, Enterprise
 from hgq.extensions import db
 from hgq.visits.models import Visit
@@ -98,6 +108,7 @@ def enterprise_visibility(user: User) -> sa.ColumnElement[bool]:
     clauses: list[sa.ColumnElement[bool]] = []
     if user.has_role(Role.OFFICER):
         clauses.append(_current_assignment_where(Assignment.officer_id, user))
+        clauses.append(covering_where(user.id, Enterprise.id))
     if user.has_role(Role.LEADER):
         clauses.append(_current_assignment_where(Assignment.leader_id, user))
     if user.has_role(Role.ENTERPRISE) and user.enterprise_id is not None:
@@ -269,7 +280,8 @@ def can_create_case_for(user: User, enterprise: Enterprise) -> bool:
 
 # -- visits (定期联络) -------------------------------------------------------------
 def _contact_duty(user: User, enterprise_id: Any) -> sa.ColumnElement[bool]:
-    """True where ``user`` currently covers (officer) or leads (leader) the enterprise."""
+    """True where ``user`` currently covers (officer) or leads (leader) the enterprise,
+    or stands in today (顶岗) for the officer who covers it."""
     columns = []
     if user.has_role(Role.OFFICER):
         columns.append(Assignment.officer_id)
@@ -277,11 +289,13 @@ def _contact_duty(user: User, enterprise_id: Any) -> sa.ColumnElement[bool]:
         columns.append(Assignment.leader_id)
     if not columns:
         return sa.false()
-    return sa.exists().where(
+    own = sa.exists().where(
         Assignment.enterprise_id == enterprise_id,
         Assignment.end_date.is_(None),
         sa.or_(*(column == user.id for column in columns)),
     )
+    officer = user.has_role(Role.OFFICER)
+    return sa.or_(own, covering_where(user.id, enterprise_id) if officer else sa.false())
 
 
 def select_contact_enterprises(user: User) -> sa.Select[tuple[Enterprise]]:
@@ -290,8 +304,8 @@ def select_contact_enterprises(user: User) -> sa.Select[tuple[Enterprise]]:
 
 
 def can_log_visit(user: User, enterprise: Enterprise) -> bool:
-    """An officer to the active enterprises he currently covers, a leader to those he
-    currently leads; nobody else."""
+    """An officer to the active enterprises he currently covers (or stands in for), a
+    leader to those he currently leads; nobody else."""
     if not enterprise.is_active:
         return False
     return bool(db.session.scalar(sa.select(_contact_duty(user, enterprise.id))))
@@ -319,3 +333,14 @@ def visit_visibility(user: User) -> sa.ColumnElement[bool]:
 def select_visible_visits(user: User) -> sa.Select[tuple[Visit]]:
     """The visits ``user`` may see, as a Select to filter, order and paginate."""
     return sa.select(Visit).where(visit_visibility(user))
+
+
+# Weekly checklists (每周清单), kept in their own module for size.
+from hgq.access.checklists import (  # noqa: E402, F401  (part of this module's interface)
+    access_checklist_owner,
+    can_keep_checklist,
+    can_oversee_checklists,
+    can_review_checklist,
+    can_view_checklist,
+    select_team_officers,
+)
