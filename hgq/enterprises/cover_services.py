@@ -133,3 +133,18 @@ def end_cover(cover: Cover, end_date: date, actor: User) -> Cover:
         after=cover_state(cover),
     )
     return cover
+
+
+def cancel_cover(cover: Cover, actor: User) -> None:
+    """Cancel a cover that has not begun (arranged by mistake, or no longer needed):
+    it never took effect, so it is removed; the audit record keeps what it was. A
+    cover that has begun can only be ended early (:func:`end_cover`)."""
+    if cover.start_date <= local_today():
+        raise NotAllowed("顶岗已经开始，只能提前结束，不能取消")
+    before = cover_state(cover)
+    cover_id = cover.id
+    db.session.delete(cover)
+    db.session.flush()
+    record_audit(
+        "cover.cancel", actor=actor, target_type="cover", target_id=cover_id, before=before
+    )

@@ -128,3 +128,20 @@ def end(cover_id: int) -> Response | tuple[str, int]:
             return redirect(url_for(".index", page=request.args.get("page", type=int)))
     cover = db.get_or_404(Cover, cover_id)  # refuse() rolled back: load it afresh
     return _render_list(cover, form), 400
+
+
+@bp.post("/<int:cover_id>/cancel")
+@access.admin_required
+def cancel(cover_id: int) -> Response:
+    """取消 a cover that has not begun (CSRFProtect has checked the form's token)."""
+    cover = db.get_or_404(Cover, cover_id)
+    names = f"{cover.officer.name}为{cover.colleague.name}"
+    try:
+        cover_services.cancel_cover(cover, current_user._get_current_object())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(f"已取消{names}的顶岗安排。", "warning")
+    return redirect(url_for(".index", page=request.args.get("page", type=int)))

@@ -281,6 +281,25 @@ def test_end_early_refusals_rerender_the_list(app, zone, auth, client, end, mess
     assert covers_of(app)[0][3] == now + 5 * DAY
 
 
+def test_an_upcoming_cover_can_be_cancelled_a_running_one_cannot(app, zone, auth, client):
+    now = today(app)
+    upcoming = make_cover(app, zone.officer2, zone.officer1, now + 2 * DAY, now + 5 * DAY)
+    running = make_cover(app, zone.officer1, zone.officer2, now, now + 5 * DAY)
+    auth.login("admin")
+    html = client.get("/admin/covers").get_data(as_text=True)
+    assert (
+        f"/admin/covers/{upcoming}/cancel" in html and f"/admin/covers/{running}/cancel" not in html
+    )
+    response = client.post(f"/admin/covers/{running}/cancel")
+    assert response.status_code == 302
+    assert "只能提前结束，不能取消" in client.get("/admin/covers").get_data(as_text=True)
+    assert client.post(f"/admin/covers/{upcoming}/cancel").status_code == 302
+    assert [c[:2] for c in covers_of(app)] == [(zone.officer1, zone.officer2)]
+    (record,) = audits(app, "cover.cancel")
+    assert record.target_id == str(upcoming) and record.before["colleague_id"] == zone.officer1
+    assert client.post("/admin/covers/999/cancel").status_code == 404
+
+
 def test_end_unknown_and_get(zone, auth, client):
     auth.login("admin")
     assert client.post("/admin/covers/999/end", data={}).status_code == 404
