@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from hgq.accounts import services
 from hgq.accounts.models import Department, Role, User
 from hgq.extensions import db
 from tests import factories
+from tests.querycount import counting_queries
 
 
 def field_errors(html: str, field_id: str) -> list[str]:
@@ -25,22 +25,6 @@ def field_errors(html: str, field_id: str) -> list[str]:
 def department_count(app) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(Department))
-
-
-@contextmanager
-def counting_queries(app):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from hgq.accounts.models import Role, User
 from hgq.extensions import db
 from tests import factories
 from tests.conftest import PASSWORD
+from tests.querycount import counting_queries
 
 NEW_PASSWORD = "fresh-pass-789"
 
@@ -28,22 +28,6 @@ def field_errors(html: str, field_id: str) -> list[str]:
 def user_count(app) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(User))
-
-
-@contextmanager
-def counting_queries(app):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def new_user_data(**changes) -> dict:  # type: ignore[no-untyped-def]

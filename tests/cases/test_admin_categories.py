@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from hgq.cases.models import Category
 from hgq.errors import NotAllowed
 from hgq.extensions import db
 from tests.factories import make_case
+from tests.querycount import counting_queries
 
 
 def field_errors(html: str, field_id: str) -> list[str]:
@@ -38,22 +38,6 @@ def category_count(app) -> int:  # type: ignore[no-untyped-def]
 def row_of(html: str, name: str) -> str:
     start = html.index(f">{name}</a>")
     return html[start : html.index("</tr>", start)]
-
-
-@contextmanager
-def counting_queries(app):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ its timeline and action panel, and taking an action through a form."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from hgq.enterprises import services as enterprise_services
 from hgq.enterprises.models import Enterprise, ProjectStage
 from hgq.extensions import db
 from tests.factories import make_case
+from tests.querycount import counting_queries
 
 STAFF = ["admin", "committee1", "leader1", "officer1"]
 
@@ -87,22 +87,6 @@ def field_errors(html: str, field_id: str) -> list[str]:
     end = html.find('<div class="mb-3', start)
     block = html[start:end] if end != -1 else html[start:]
     return re.findall(r'class="invalid-feedback[^"]*">([^<]*)</div>', block)
-
-
-@contextmanager
-def counting_queries(app):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 # -- the list -------------------------------------------------------------------

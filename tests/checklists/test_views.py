@@ -16,6 +16,7 @@ from hgq.extensions import db
 from hgq.notifications.models import Notification
 from hgq.timeutil import local_today
 from tests import factories
+from tests.querycount import counting_queries
 
 
 def _week() -> str:
@@ -185,3 +186,29 @@ def test_weeks_out_of_range_are_not_found(app, zone, auth, client):
     html = client.get("/checklists/2026-W10").get_data(as_text=True)
     assert re.search("该周(没有清单记录|清单未提交)", html)
     assert _checklist(app, zone.officer1) is None
+
+
+def _page_queries(app, client, path: str) -> int:  # type: ignore[no-untyped-def]
+    client.get(path)  # the first view makes and syncs the checklist
+    with counting_queries(app) as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_the_week_and_team_pages_run_a_bounded_number_of_queries(app, zone, auth, client):
+    with app.app_context():
+        factories.make_case(zone.ent_a, zone.officer1, title="第1件")
+    auth.login("officer1")
+    small = _page_queries(app, client, f"/checklists/{_week()}")
+    with app.app_context():
+        for n in range(2, 12):
+            factories.make_case(zone.ent_a, zone.officer1, title=f"第{n}件")
+    assert _page_queries(app, client, f"/checklists/{_week()}") == small, small
+    auth.logout()
+    auth.login("leader1")
+    team_small = _page_queries(app, client, f"/checklists/team/{_week()}")
+    with app.app_context():
+        for n in range(12, 20):
+            factories.make_case(zone.ent_a, zone.officer1, title=f"第{n}件")
+    client.get(f"/checklists/{_week()}?user_id={zone.officer1}")  # brings his week in step
+    assert _page_queries(app, client, f"/checklists/team/{_week()}") == team_small
