@@ -14,10 +14,13 @@ from hgq.deadlines.models import (
 )
 from hgq.enterprises.models import Assignment, Cover, Enterprise, Project, ProjectStage, Tag
 from hgq.notifications.models import Notification
+from hgq.points.models import Appeal, PointEntry, PointRule
+from hgq.settings.models import Setting
 from hgq.visits.models import Visit, VisitMethod
 
 __all__ = [
     "ApiToken",
+    "Appeal",
     "Assignment",
     "Attachment",
     "AuditRecord",
@@ -34,9 +37,12 @@ __all__ = [
     "Department",
     "Enterprise",
     "Notification",
+    "PointEntry",
+    "PointRule",
     "Project",
     "ProjectStage",
     "Role",
+    "Setting",
     "SlaPolicy",
     "Tag",
     "User",

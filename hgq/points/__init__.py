@@ -1,0 +1,2 @@
+"""积分考核: points derived from the record (cases, visits, checklists), manual
+adjustments, appeals and rankings."""

@@ -1,0 +1,1 @@
+"""Zone settings an administrator changes at run time (stored in the database)."""
