@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    register_security(app)
     register_commands(app)
     register_template_helpers(app)
     start_background_jobs(app)
@@ -88,6 +89,12 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     init_login(app)
+
+
+def register_security(app: Flask) -> None:
+    from hgq.security import headers
+
+    headers.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Hardening: HTTP security headers (and, as issue 7 proceeds, accounts and sessions)."""
