@@ -41,6 +41,12 @@ class DefaultConfig:
     # 定期联络: each covered enterprise is contacted at least every N days, unless one
     # of its tags sets its own interval (Tag.contact_interval_days).
     CONTACT_INTERVAL_DAYS = 30
+    # 登录失败处理 (hgq.security.throttle): this many failures of one username within the
+    # window lock it for LOGIN_LOCK_MINUTES; this many from one address refuse it (429).
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_LOCK_MINUTES = 15
+    LOGIN_IP_MAX_FAILURES = 30
     # 每周清单: due on this weekday (0 = Monday) at this local time, moved to the last
     # working day before it when that day is off; late submissions are taken until the
     # next week's deadline, after which the week counts as missing.

@@ -15,6 +15,7 @@ from hgq.deadlines.models import (
 from hgq.enterprises.models import Assignment, Cover, Enterprise, Project, ProjectStage, Tag
 from hgq.notifications.models import Notification
 from hgq.points.models import Appeal, PointEntry, PointRule
+from hgq.security.models import LoginAttempt
 from hgq.settings.models import Setting
 from hgq.visits.models import Visit, VisitMethod
 
@@ -36,6 +37,7 @@ __all__ = [
     "DeadlineNotice",
     "Department",
     "Enterprise",
+    "LoginAttempt",
     "Notification",
     "PointEntry",
     "PointRule",

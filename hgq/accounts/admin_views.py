@@ -20,11 +20,13 @@ from hgq.accounts.admin_forms import (
     UserProfileForm,
 )
 from hgq.accounts.models import ROLE_LABELS, Department, Role, User
+from hgq.db import utcnow
 from hgq.enterprises.models import Enterprise
 from hgq.enterprises.queries import filter_enterprises
 from hgq.errors import DomainError
 from hgq.extensions import db
 from hgq.notifications.services import set_email_address
+from hgq.security.throttle import locked_until, unlock
 from hgq.viewhelpers import paginate, refuse
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin")
@@ -128,7 +130,12 @@ def user_edit(user_id: int) -> str | Response:
             _keep_own_session(user)
             flash(f"已保存用户“{user.name}”的资料。", "success")
             return redirect(url_for(".users"))
-    return render_template("admin/accounts/user_form.html", form=form, user=user)
+    return render_template(
+        "admin/accounts/user_form.html",
+        form=form,
+        user=user,
+        locked_until=locked_until(user.username, utcnow()),
+    )
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -153,6 +160,17 @@ def user_activate(user_id: int) -> Response:
     services.activate_user(user)
     db.session.commit()
     flash(f"已启用用户“{user.name}”。", "success")
+    return redirect(url_for(".user_edit", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@access.admin_required
+def user_unlock(user_id: int) -> Response:
+    """解锁: lift a lockout after repeated failed sign-ins (CSRFProtect checks the token)."""
+    user = db.get_or_404(User, user_id)
+    unlock(user, current_user, utcnow())
+    db.session.commit()
+    flash(f"已解除用户“{user.name}”的登录锁定。", "success")
     return redirect(url_for(".user_edit", user_id=user_id))
 
 

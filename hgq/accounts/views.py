@@ -11,11 +11,14 @@ from werkzeug.wrappers import Response
 from hgq import access
 from hgq.accounts import services
 from hgq.accounts.forms import LoginForm, PasswordChangeForm
+from hgq.audit.services import record_audit
+from hgq.db import utcnow
 from hgq.errors import DomainError
 from hgq.extensions import db
 from hgq.notifications.forms import NotificationSettingsForm
 from hgq.notifications.mail import mail_enabled
 from hgq.notifications.services import set_email_preference
+from hgq.security.throttle import SignInRefused, sign_in
 from hgq.viewhelpers import refuse
 
 bp = Blueprint("auth", __name__)
@@ -35,10 +38,19 @@ def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data or "", form.password.data or "")
-        if user is None:
-            flash("用户名或密码错误，或账号已停用。", "danger")
+        try:
+            user = sign_in(
+                form.username.data or "",
+                form.password.data or "",
+                request.remote_addr or "",
+                utcnow(),
+            )
+        except SignInRefused as exc:
+            db.session.commit()  # the failed attempt counts towards the lockout
+            flash(str(exc), "danger")
+            status = exc.status if exc.status == 429 else 200
         else:
             session.clear()  # a fresh session at sign-in: nothing carries over
             login_user(user)
@@ -46,12 +58,14 @@ def login() -> str | Response:
             db.session.commit()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("home.index"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
 @access.signed_in
 def logout() -> Response:
+    record_audit("auth.logout", actor=current_user, target_type="user", target_id=current_user.id)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("您已安全退出。", "info")

@@ -98,6 +98,10 @@ PATHS: dict[str, Any] = {
                 "201": _json(ref("Token"), "the token (stored only as its hash)"),
                 **_errors("BadRequest"),
                 "401": _error_response("invalid_credentials (one message for every reason)"),
+                "429": _error_response(
+                    "too_many_requests: the username is locked after repeated failures, or "
+                    "this address made too many failed attempts (the message says until when)"
+                ),
             },
         }
     },

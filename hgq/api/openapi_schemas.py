@@ -42,7 +42,7 @@ SCHEMAS: dict[str, Any] = {
                             "invalid_input, invalid_action, invalid_credentials, unauthorized, "
                             "forbidden, not_found, invalid_transition, version_conflict, "
                             "frozen, conflict, bad_request, method_not_allowed, payload_too_large, "
-                            "internal_error"
+                            "too_many_requests, internal_error"
                         ),
                     },
                     "message": {"type": "string", "description": "中文说明"},

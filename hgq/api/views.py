@@ -13,7 +13,6 @@ from flask import Blueprint, abort, current_app, g, request, url_for
 
 from hgq import access
 from hgq.accounts.models import Role, User
-from hgq.accounts.services import authenticate
 from hgq.api.auth import issue_token, revoke_token, token_required
 from hgq.api.errors import ApiError, init_api_errors, invalid_input
 from hgq.api.openapi import build_spec
@@ -42,11 +41,13 @@ from hgq.cases.queries import (
     with_list_relations,
 )
 from hgq.cases.services import create_case, perform_action
+from hgq.db import utcnow
 from hgq.deadlines.views import page_now
 from hgq.enterprises.models import Enterprise, Project
 from hgq.enterprises.queries import filter_enterprises
 from hgq.errors import NotAllowed
 from hgq.extensions import csrf, db
+from hgq.security.throttle import SignInRefused, sign_in
 from hgq.timeutil import local_today
 from hgq.visits.queries import contact_due_for, filter_visits
 from hgq.visits.services import Problem, record_visit
@@ -81,9 +82,13 @@ def _page(stmt: Any, page: int, per_page: int, to_dict: Any) -> dict[str, Any]:
 @access.public
 def create_token() -> tuple[dict[str, Any], int, dict[str, str]]:
     username, password = parse_credentials(read_json_object())
-    user = authenticate(username, password)
-    if user is None:
-        raise ApiError(401, "invalid_credentials", "用户名或密码错误")
+    try:
+        user = sign_in(username, password, request.remote_addr or "", utcnow())
+    except SignInRefused as exc:
+        db.session.commit()  # the failed attempt counts towards the lockout
+        if exc.status == 429:
+            raise ApiError(429, "too_many_requests", str(exc)) from exc
+        raise ApiError(401, "invalid_credentials", "用户名或密码错误") from exc
     secret, token = issue_token(user)
     db.session.commit()
     return (
