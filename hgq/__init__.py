@@ -92,9 +92,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from hgq.security import headers
+    from hgq.security import headers, sessions
 
     headers.init_app(app)
+    sessions.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -47,6 +47,10 @@ class DefaultConfig:
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     LOGIN_LOCK_MINUTES = 15
     LOGIN_IP_MAX_FAILURES = 30
+    # Signed-in web sessions end after this long without a request, and in any case
+    # this long after sign-in (hgq.security.sessions).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
     # 每周清单: due on this weekday (0 = Monday) at this local time, moved to the last
     # working day before it when that day is off; late submissions are taken until the
     # next week's deadline, after which the week counts as missing.

@@ -18,6 +18,7 @@ from hgq.extensions import db
 from hgq.notifications.forms import NotificationSettingsForm
 from hgq.notifications.mail import mail_enabled
 from hgq.notifications.services import set_email_preference
+from hgq.security.sessions import end_all_sessions, start_session
 from hgq.security.throttle import SignInRefused, sign_in
 from hgq.viewhelpers import refuse
 
@@ -54,6 +55,7 @@ def login() -> str | Response:
         else:
             session.clear()  # a fresh session at sign-in: nothing carries over
             login_user(user)
+            start_session(utcnow())
             services.record_login(user)
             db.session.commit()
             target = request.args.get("next")
@@ -64,6 +66,8 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @access.signed_in
 def logout() -> Response:
+    # Signing out ends every session of the user, on every device.
+    end_all_sessions(current_user)
     record_audit("auth.logout", actor=current_user, target_type="user", target_id=current_user.id)
     db.session.commit()
     logout_user()
