@@ -144,6 +144,7 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from hgq.backup.cli import backup_command, restore_command
     from hgq.deadlines.cli import sweep_command
     from hgq.demo.cli import demo_command
     from hgq.notifications.mail import mail_test_command
@@ -151,6 +152,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(sweep_command)
     app.cli.add_command(mail_test_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def start_background_jobs(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Backup and restore: a consistent snapshot of the database with the uploaded files."""
