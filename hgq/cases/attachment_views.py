@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from hgq import access
+from hgq.audit.services import record_audit
 from hgq.cases import attachments
 from hgq.cases.models import Attachment, Case
 from hgq.cases.queries import select_visible_attachments
@@ -83,6 +84,15 @@ def download(attachment_id: int) -> Response:
         )
     except FileNotFoundError:
         abort(404)
+    # 问责: who took which file, and when (issue 7 lists downloads as security events).
+    record_audit(
+        "attachment.download",
+        actor=current_user,
+        target_type="attachment",
+        target_id=attachment.id,
+        after={"case_id": attachment.case_id, "filename": attachment.filename},
+    )
+    db.session.commit()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

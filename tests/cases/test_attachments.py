@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from hgq.accounts.models import Role
+from hgq.audit.models import AuditRecord
 from hgq.cases import attachments
 from hgq.cases.models import Attachment, Case, CaseStatus
 from hgq.cases.services import perform_action
@@ -197,6 +198,14 @@ def test_upload_and_download_round_trip(app, zone, auth, client, case_a):
     auth.logout()
     auth.login("officer1")  # staff covering the enterprise see it too
     assert fetch(client, f"/attachments/{first_id}").data == body
+    with app.app_context():
+        downloads = db.session.scalars(
+            sa.select(AuditRecord).where(AuditRecord.action == "attachment.download")
+        ).all()
+        assert [(r.actor_id, r.target_id) for r in downloads] == [
+            (zone.user_a, str(first_id)),
+            (zone.officer1, str(first_id)),
+        ]
 
 
 def test_the_case_page_lists_files_for_those_who_may_see_them(app, zone, auth, client, case_a):
