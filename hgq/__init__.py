@@ -48,7 +48,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _finish_config(app: Flask) -> None:
-    """Derive the settings that depend on the instance folder."""
+    """Refuse debug mode unless allowed; derive the settings that depend on the
+    instance folder."""
+    if app.debug and not app.config.get("DEBUG_ALLOWED"):
+        # The debugger runs code typed into an error page: never on a real server.
+        raise RuntimeError(
+            "调试模式（FLASK_DEBUG / --debug）会开放交互式调试器，不允许在正式配置中开启；"
+            "本机开发时请同时设置 HGQ_DEBUG_ALLOWED=1。"
+        )
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         url = app.config.get("DATABASE_URL") or (
             f"sqlite:///{Path(app.instance_path, 'hgq.sqlite')}"

@@ -19,6 +19,10 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
+    # Debug mode (Werkzeug's interactive debugger) is refused unless this is set, so a
+    # server can never run with it by mistake; set HGQ_DEBUG_ALLOWED=1 to develop.
+    DEBUG_ALLOWED = False
+
     # Form translations come from WTForms' own Chinese catalogue (see hgq.forms).
     WTF_I18N_ENABLED = False
     WTF_CSRF_TIME_LIMIT = 8 * 3600

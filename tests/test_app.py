@@ -4,6 +4,7 @@ import os
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
 
 from hgq import _instance_secret_key, create_app
@@ -112,3 +113,10 @@ def test_a_write_race_is_a_conflict_page_not_a_500(app, zone, auth, client):
     assert "已被他人修改" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Enterprise, zone.ent_a).name == "甲企业"
+
+
+def test_debug_mode_is_refused_unless_allowed(tmp_path):
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}", "DEBUG": True}
+    with pytest.raises(RuntimeError, match="调试模式"):
+        create_app(settings)
+    assert create_app({**settings, "DEBUG_ALLOWED": True}).debug
