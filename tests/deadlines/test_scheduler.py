@@ -31,7 +31,12 @@ def test_scheduler_is_off_by_default_and_under_testing(tmp_path):
 def test_scheduler_starts_once_and_not_in_the_reloader_parent(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'x.sqlite'}"
     monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
-    settings = {"TESTING": False, "SCHEDULER_ENABLED": True, "SCHEDULER_INTERVAL_SECONDS": 3600}
+    settings = {
+        "TESTING": False,
+        "SCHEDULER_ENABLED": True,
+        "SCHEDULER_INTERVAL_SECONDS": 3600,
+        "DEBUG_ALLOWED": True,  # the reloader runs only in (local) debug mode
+    }
     parent = make_test_app(tmp_path, url, DEBUG=True, **settings)
     assert EXTENSION_KEY not in parent.extensions  # the reloader's watcher process
 
