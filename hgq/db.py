@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -25,9 +28,29 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# A moment to use as "now" instead of the clock: set only by :func:`clock_at`, for
+# building the demo zone's history and in tests; never inside a request.
+_clock: ContextVar[datetime | None] = ContextVar("hgq_clock", default=None)
+
+
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (what every ``*_at`` column stores)."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC (what every ``*_at`` column stores).
+    Every part of hgq asks this, never ``datetime.now``, so :func:`clock_at` moves all
+    of it at once."""
+    return _clock.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Within the block, :func:`utcnow` answers ``moment`` (an aware time): actions
+    taken in it are recorded as of then, so a history can be built step by step."""
+    if moment.tzinfo is None:
+        raise ValueError("clock_at needs an aware datetime")
+    token = _clock.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
