@@ -121,6 +121,11 @@ def register_blueprints(app: Flask) -> None:
     from hgq.enterprises.views import bp as enterprises_bp
     from hgq.home.views import bp as home_bp
     from hgq.notifications.views import bp as notifications_bp
+    from hgq.points.admin_views import bp as admin_points_bp
+    from hgq.points.views import bp as points_bp
+    from hgq.security.admin_views import bp as admin_security_bp
+    from hgq.stats.admin_views import bp as admin_stats_bp
+    from hgq.stats.views import bp as stats_bp
     from hgq.visits.views import bp as visits_bp
 
     for bp in (
@@ -140,6 +145,11 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         visits_bp,
         checklists_bp,
+        admin_security_bp,
+        points_bp,
+        admin_points_bp,
+        stats_bp,
+        admin_stats_bp,
     ):
         app.register_blueprint(bp)
 
@@ -155,12 +165,16 @@ def register_commands(app: Flask) -> None:
     from hgq.deadlines.cli import sweep_command
     from hgq.demo.cli import demo_command
     from hgq.notifications.mail import mail_test_command
+    from hgq.points.cli import points_cli
+    from hgq.stats.cli import stats_cli
 
     app.cli.add_command(demo_command)
     app.cli.add_command(sweep_command)
     app.cli.add_command(mail_test_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(stats_cli)
+    app.cli.add_command(points_cli)
 
 
 def start_background_jobs(app: Flask) -> None:

@@ -17,6 +17,7 @@ from hgq.notifications.models import Notification
 from hgq.points.models import Appeal, PointEntry, PointRule
 from hgq.security.models import LoginAttempt
 from hgq.settings.models import Setting
+from hgq.stats.models import CaseStat, CaseStatAwaiting, CaseStatDays, CaseStatZoneDays
 from hgq.visits.models import Visit, VisitMethod
 
 __all__ = [
@@ -31,6 +32,10 @@ __all__ = [
     "CaseCounter",
     "CaseDeadline",
     "CaseEvent",
+    "CaseStat",
+    "CaseStatAwaiting",
+    "CaseStatDays",
+    "CaseStatZoneDays",
     "Category",
     "ChecklistItem",
     "Cover",

@@ -47,7 +47,10 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("visits.index", "走访联络", "telephone"))
     if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE):
         items.append(("checklists.index", "每周清单", "list-check"))
+    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
+        items.append(("stats.index", "统计看板", "bar-chart-line"))
     if current_user.is_staff:
+        items.append(("points.index", "积分考核", "award"))
         items.append(("home.board", "包保公示", "people"))
     return items
 
@@ -88,6 +91,14 @@ ADMIN_PAGES = [
         "stopwatch",
         "各级响应、办结、临期提醒与自动升级的工作日时限",
     ),
+    (
+        "admin_security.password_policy",
+        "口令策略",
+        "shield-lock",
+        "密码长度、复杂度、定期修改与重复使用",
+    ),
+    ("admin_points.rules", "积分规则", "award", "积分考核的计分规则与生效日期"),
+    ("admin_stats.composite", "综合得分", "speedometer2", "三率权重或分档计分规则"),
 ]
 
 

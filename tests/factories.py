@@ -16,6 +16,7 @@ from hgq.enterprises import services as enterprises
 from hgq.enterprises.credit_code import make_credit_code
 from hgq.enterprises.models import Enterprise
 from hgq.extensions import db
+from hgq.points.rules import ensure_default_rules
 
 PASSWORD = "test-pass-123"
 _seq = itertools.count(1)
@@ -41,6 +42,7 @@ def make_user(username: str, *roles: Role, **kw) -> User:  # type: ignore[no-unt
         name=kw.pop("name", username),
         password=kw.pop("password", PASSWORD),
         roles=roles or (Role.OFFICER,),
+        must_change_password=kw.pop("must_change_password", False),
         **kw,
     )
     db.session.commit()
@@ -73,6 +75,7 @@ def build_zone() -> SimpleNamespace:
     ensure_default_categories()
     ensure_default_policies()
     seed_from_package()
+    ensure_default_rules()
     admin = make_user("admin", Role.ADMIN, name="管理员")
     committee = make_user("committee1", Role.COMMITTEE, name="工委委员")
     leader1 = make_user("leader1", Role.LEADER, name="领导一")

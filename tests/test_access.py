@@ -108,6 +108,7 @@ def admin_urls(app: Flask, zone) -> list[tuple[str, str]]:
         "category_id": 1,
         "tag_id": 1,
         "cover_id": 1,
+        "rule_code": "visit_logged",
     }
     urls = []
     with app.test_request_context():

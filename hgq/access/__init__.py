@@ -344,3 +344,17 @@ from hgq.access.checklists import (  # noqa: E402, F401  (part of this module's 
     can_view_checklist,
     select_team_officers,
 )
+
+# Points (积分考核), kept in their own module for size.
+from hgq.access.points import (  # noqa: E402, F401  (part of this module's interface)
+    access_points_person,
+    can_see_points_of,
+    can_see_rankings,
+    is_assessor,
+)
+
+# Statistics (三率 and the dashboards' measures), kept in their own module for size.
+from hgq.access.stats import (  # noqa: E402, F401  (part of this module's interface)
+    can_view_stats,
+    stats_filter_for,
+)

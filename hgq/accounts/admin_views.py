@@ -181,7 +181,10 @@ def user_reset_password(user_id: int) -> str | Response:
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(user, form.password.data or "")
+            # Resetting one's own password is a change of one's own: nothing to force.
+            services.reset_password(
+                user, form.password.data or "", by_admin=user.id != current_user.id
+            )
         except DomainError as exc:
             refuse(form, exc)
         else:

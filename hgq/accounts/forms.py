@@ -26,7 +26,7 @@ class PasswordChangeForm(BaseForm):
         "新密码",
         validators=[
             DataRequired(message="请输入新密码"),
-            Length(min=8, max=128, message="密码长度应为8至128位"),
+            Length(max=128, message="密码不能超过128位"),
         ],
     )
     confirm = PasswordField(

@@ -124,6 +124,10 @@ class User(UserMixin, TimestampMixin, Base):
     # Bumped to end every open session of this user (deactivation, password reset).
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Password policy (hgq.security.passwords): a new account or an administrator's
+    # reset must be changed at the next sign-in; the age counts from the last change.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     department: Mapped[Department | None] = relationship(back_populates="users")

@@ -15,8 +15,7 @@ from hgq.db import utcnow
 from hgq.enterprises.models import Assignment
 from hgq.errors import NotAllowed, VersionConflict
 from hgq.extensions import db
-
-MIN_PASSWORD_LENGTH = 8
+from hgq.security.passwords import check_password, remember_old_hash
 
 # Compared against when the username is unknown, so both paths cost one hash check.
 _DUMMY_HASH = generate_password_hash("hgq-no-such-user", method="pbkdf2:sha256:1000")
@@ -26,10 +25,10 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def check_password_policy(password: str, field: str = "password") -> None:
-    """Raise NotAllowed if ``password`` is too weak to be set."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise NotAllowed(f"密码至少需要{MIN_PASSWORD_LENGTH}位", field)
+def check_password_policy(password: str, field: str = "password", user: User | None = None) -> None:
+    """Raise NotAllowed if ``password`` breaks the password policy (for ``user``: also
+    his recent passwords). See :mod:`hgq.security.passwords`."""
+    check_password(password, user, field)
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -86,9 +85,12 @@ def create_user(
     phone: str = "",
     department_id: int | None = None,
     enterprise_id: int | None = None,
+    must_change_password: bool = True,
 ) -> User:
     """Create an active user. Raises NotAllowed for a taken username, a weak password,
-    or roles that do not fit the department and enterprise given."""
+    or roles that do not fit the department and enterprise given. The user must change
+    the password at first sign-in unless ``must_change_password`` is False (demo
+    accounts, tests)."""
     username = username.strip().lower()
     if db.session.scalar(get_user_by_username(username)) is not None:
         raise NotAllowed(f"用户名“{username}”已被使用", "username")
@@ -101,6 +103,8 @@ def create_user(
         department_id=department_id,
         enterprise_id=enterprise_id,
         password_hash=hash_password(password),
+        must_change_password=must_change_password,
+        password_changed_at=utcnow(),
     )
     user.role_links = [UserRole(role=r) for r in sorted(role_set)]
     db.session.add(user)
@@ -146,10 +150,16 @@ def update_user(
     return user
 
 
-def reset_password(user: User, new_password: str, field: str = "password") -> None:
-    """Set a new password (admin reset or own change); ends the user's other sessions."""
-    check_password_policy(new_password, field)
+def reset_password(
+    user: User, new_password: str, field: str = "password", *, by_admin: bool = True
+) -> None:
+    """Set a new password; ends the user's other sessions. An administrator's reset
+    must be changed by the user at the next sign-in; the user's own change clears that."""
+    check_password_policy(new_password, field, user)
+    remember_old_hash(user)
     user.password_hash = hash_password(new_password)
+    user.must_change_password = by_admin
+    user.password_changed_at = utcnow()
     user.session_version += 1
     db.session.flush()
 
@@ -159,7 +169,7 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
         raise NotAllowed("当前密码不正确", "current_password")
     if current_password == new_password:
         raise NotAllowed("新密码不能与当前密码相同", "new_password")
-    reset_password(user, new_password, field="new_password")
+    reset_password(user, new_password, field="new_password", by_admin=False)
 
 
 def deactivate_user(user: User, actor: User) -> None:

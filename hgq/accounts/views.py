@@ -18,6 +18,7 @@ from hgq.extensions import db
 from hgq.notifications.forms import NotificationSettingsForm
 from hgq.notifications.mail import mail_enabled
 from hgq.notifications.services import set_email_preference
+from hgq.security.passwords import change_required, current_policy
 from hgq.security.sessions import end_all_sessions, start_session
 from hgq.security.throttle import SignInRefused, sign_in
 from hgq.viewhelpers import refuse
@@ -113,5 +114,10 @@ def account() -> str | Response:
             flash("密码已修改，其他设备上的登录已失效。", "success")
             return redirect(url_for("auth.account"))
     return render_template(
-        "auth/account.html", form=form, settings=settings, mail_enabled=mail_enabled()
+        "auth/account.html",
+        form=form,
+        settings=settings,
+        mail_enabled=mail_enabled(),
+        password_rule=current_policy().describe(),
+        change_reason=change_required(current_user, utcnow()),
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from hgq.api.openapi_checklists import CHECKLIST_PATHS, CHECKLIST_SCHEMAS
+from hgq.api.openapi_points import POINTS_PATHS, POINTS_SCHEMAS
 from hgq.api.openapi_schemas import ID, SCHEMAS, ref, values
+from hgq.api.openapi_stats import STATS_PATHS, STATS_SCHEMAS
 from hgq.api.openapi_visits import VISIT_SCHEMAS
 from hgq.api.schemas import MAX_PAGE, MAX_PER_PAGE, Q_MAX
 from hgq.cases.models import CaseStatus
@@ -288,7 +290,7 @@ def build_spec() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
-        "paths": {**PATHS, **CHECKLIST_PATHS},
+        "paths": {**PATHS, **CHECKLIST_PATHS, **POINTS_PATHS, **STATS_PATHS},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -297,7 +299,13 @@ def build_spec() -> dict[str, Any]:
                     "description": "a token from POST /tokens",
                 }
             },
-            "schemas": {**SCHEMAS, **VISIT_SCHEMAS, **CHECKLIST_SCHEMAS},
+            "schemas": {
+                **SCHEMAS,
+                **VISIT_SCHEMAS,
+                **CHECKLIST_SCHEMAS,
+                **POINTS_SCHEMAS,
+                **STATS_SCHEMAS,
+            },
             "responses": RESPONSES,
             "parameters": PARAMETERS,
         },

@@ -47,6 +47,7 @@ from hgq.enterprises.models import Enterprise, Project
 from hgq.enterprises.queries import filter_enterprises
 from hgq.errors import NotAllowed
 from hgq.extensions import csrf, db
+from hgq.security.passwords import change_required
 from hgq.security.throttle import SignInRefused, sign_in
 from hgq.timeutil import local_today
 from hgq.visits.queries import contact_due_for, filter_visits
@@ -89,6 +90,10 @@ def create_token() -> tuple[dict[str, Any], int, dict[str, str]]:
         if exc.status == 429:
             raise ApiError(429, "too_many_requests", str(exc)) from exc
         raise ApiError(401, "invalid_credentials", "用户名或密码错误") from exc
+    reason = change_required(user, utcnow())
+    if reason:
+        db.session.commit()
+        raise ApiError(403, "password_change_required", reason + "请先在网页上修改密码。")
     secret, token = issue_token(user)
     db.session.commit()
     return (
@@ -321,4 +326,9 @@ def contact_due() -> list[dict[str, Any]]:
     return [contact_due_to_dict(row) for row in rows]
 
 
-from hgq.api import checklist_views  # noqa: E402,F401
+# The other endpoint modules register their routes on ``bp``.
+from hgq.api import (  # noqa: E402
+    checklist_views,  # noqa: F401
+    points_views,  # noqa: F401
+    stats_views,  # noqa: F401
+)

@@ -172,6 +172,11 @@ class Case(TimestampMixin, Base):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     # 首问(首办)责任人: set once at creation, never changed (None: nobody covered it).
     first_owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # For the statistics (hgq.stats), fixed at submission: the enterprise's 包保领导 and
+    # the first owner's department then. Plain ids, no foreign keys: adding one would
+    # have rebuilt this table on SQLite.
+    leader_id: Mapped[int | None] = mapped_column(index=True)
+    department_id: Mapped[int | None] = mapped_column(index=True)
     # 承办人: who must act now; None means a queue (leaders' at levels 1-2, committee's at 3).
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     level: Mapped[int] = mapped_column(default=1, index=True)

@@ -39,6 +39,7 @@ from hgq.deadlines.services import apply_deadlines
 from hgq.enterprises.models import Enterprise, Project
 from hgq.errors import NotAllowed, VersionConflict
 from hgq.extensions import db
+from hgq.stats import rollup
 
 SYSTEM = frozenset({Relation.SYSTEM})
 TITLE_MAX = 100
@@ -130,9 +131,11 @@ def create_case(
             visit_id=visit_id,
         )
         db.session.add(case)
+        rollup.stamp_submission(case, assignment)  # statistics: leader, department then
         event = _append_event(case, creator, Action.SUBMIT, None, None, description[:200], True, {})
         apply_deadlines(case, Action.SUBMIT, now, {})
     db.session.flush()
+    rollup.apply(None, rollup.contribution(case), rollup.cell_key(case))  # statistics
     notify_event(case, event)
     return case
 
@@ -221,6 +224,9 @@ def perform_action(
     note = check_text(note, "note", "说明", TEXT_MAX, required=rule.note_required)
     from_status, from_level = case.status, case.level
     effect_input = {**payload, "note": note}
+    # Statistics (hgq.stats): the case's counters now; the change is applied as a delta
+    # to its cell after the flush below, in the same transaction.
+    stats_before = rollup.contribution(case)
     try:
         # Queries in the effects and deadline rules must not flush half a change: the
         # case is written once, at the end, so ``version`` grows by exactly one.
@@ -239,6 +245,7 @@ def perform_action(
         raise VersionConflict(
             "您提交期间，其他人同时处理了该案件。请刷新后查看最新情况再操作。"
         ) from None
+    rollup.apply(stats_before, rollup.contribution(case), rollup.cell_key(case))
     notify_event(case, event)
     return event
 

@@ -42,6 +42,7 @@ from hgq.errors import DomainError
 from hgq.extensions import db
 from hgq.notifications.mail import deliver_mail
 from hgq.notifications.services import notify
+from hgq.points.engine import recompute_recent
 from hgq.timeutil import to_local
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class SweepResult:
     digests: int = 0
     # Weekly checklists recorded as missing (每周清单 closed unsubmitted).
     checklists_missing: int = 0
+    # Point entries written by the points engine (new ones and corrections).
+    points_added: int = 0
 
     def summary(self) -> str:
         text = (
@@ -78,6 +81,8 @@ class SweepResult:
         )
         if self.checklists_missing:
             text += f"；记录未提交每周清单 {self.checklists_missing} 份"
+        if self.points_added:
+            text += f"；记录积分 {self.points_added} 条"
         if self.mails_sent or self.digests:
             text += f"；发送邮件 {self.mails_sent} 封、每日摘要 {self.digests} 封"
         if self.skipped:
@@ -92,7 +97,15 @@ class SweepResult:
         return sum(
             getattr(self, f.name)
             for f in fields(self)
-            if f.name not in ("skipped", "errors", "mails_sent", "digests", "checklists_missing")
+            if f.name
+            not in (
+                "skipped",
+                "errors",
+                "mails_sent",
+                "digests",
+                "checklists_missing",
+                "points_added",
+            )
         )
 
 
@@ -338,6 +351,8 @@ def run_sweep(now: datetime | None = None, batch_size: int | None = None) -> Swe
     # Weeks whose late-submission period has ended count as missing (for the points).
     sweep.result.checklists_missing = close_weeks(now)
     db.session.commit()
+    # Points (积分考核) of this month and the last, from what just happened too.
+    sweep.result.points_added = recompute_recent(now).changed
     # Mail last, after every case's transaction: it retries what failed earlier and
     # sends the daily digests (no-op unless MAIL_SERVER is set).
     mail = deliver_mail(now)

@@ -12,6 +12,7 @@ from hgq.demo import data
 from hgq.demo.services import DemoAccount, build_demo_zone, demo_accounts, migrate_database
 from hgq.errors import DomainError
 from hgq.extensions import db
+from hgq.stats.rollup import rebuild as rebuild_stats
 
 # What the summary counts, in the order it names them.
 KINDS = (
@@ -55,6 +56,7 @@ def demo_command(password: str) -> None:
         click.echo("数据库不受迁移管理（无 alembic_version 表），跳过迁移。")
     try:
         created = build_demo_zone(password)
+        rebuild_stats()  # the statistics rollup, also for cases made before it existed
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

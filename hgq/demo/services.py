@@ -28,6 +28,7 @@ from hgq.enterprises.cover_services import create_cover
 from hgq.enterprises.credit_code import make_credit_code
 from hgq.enterprises.models import Cover, Enterprise, Project, ProjectStage, Tag
 from hgq.extensions import db
+from hgq.points.rules import ensure_default_rules
 from hgq.timeutil import local_today
 
 
@@ -74,6 +75,7 @@ def build_demo_zone(password: str) -> Counter[str]:
     ensure_demo_cases(created)
     ensure_demo_visits(created)
     ensure_demo_checklists(created)
+    ensure_default_rules()  # 积分规则 (DESIGN §6 defaults), for the ranking
     return created
 
 
@@ -143,6 +145,7 @@ def _ensure_staff(
             roles=(Role(role),),
             phone=phone,
             department_id=departments[department].id,
+            must_change_password=False,  # demo accounts keep the documented password
         )
         created["users"] += 1
     return user
@@ -193,6 +196,7 @@ def _ensure_enterprise_account(
             roles=(Role.ENTERPRISE,),
             phone=firm.contact_phone,
             enterprise_id=firm.id,
+            must_change_password=False,
         )
         created["users"] += 1
 

@@ -34,3 +34,14 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
     kind: Mapped[AttemptKind] = mapped_column(enum_type(AttemptKind, "login_attempt_kind"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PasswordHistory(Base):
+    """A password hash a user had before, for the policy's no-reuse rule."""
+
+    __tablename__ = "password_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """Session lifetime: an idle timeout and an absolute lifetime for signed-in sessions,
-and ending every session of a user at sign-out.
+ending every session of a user at sign-out, and holding a user who must change his
+password (hgq.security.passwords) on the account page until he has.
 
 The session cookie is signed, so the two times it carries (when the session began,
 when it was last used) cannot be altered by the browser. Every request of a signed-in
@@ -20,6 +21,10 @@ from werkzeug.wrappers import Response
 from hgq.accounts.models import User
 from hgq.db import utcnow
 from hgq.extensions import db
+from hgq.security.passwords import change_required
+
+# What a user who must change his password may still reach.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.account", "auth.logout", "static"})
 
 STARTED = "hgq_started"
 SEEN = "hgq_seen"
@@ -60,6 +65,10 @@ def _check_session() -> Response | None:
         flash("登录已超时，请重新登录。", "warning")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     session[SEEN] = now
+    reason = change_required(current_user, utcnow())
+    if reason and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        flash(reason, "warning")
+        return redirect(url_for("auth.account"))
     return None
 
 

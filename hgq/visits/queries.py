@@ -66,7 +66,7 @@ def contact_status(due_on: date, today: date) -> ContactStatus:
     return ContactStatus.OK
 
 
-def _tag_intervals() -> sa.Subquery:
+def tag_intervals() -> sa.Subquery:
     """Per enterprise, the shortest interval any of its tags sets."""
     return (
         sa.select(
@@ -105,7 +105,7 @@ def _last_visits() -> sa.Subquery:
 def select_contact_rows(user: User) -> sa.Select[tuple[object, ...]]:
     """One row per enterprise ``user`` must keep in contact with: id, name, officer's
     name, assignment start, tag interval, last visit date and its visitor's name."""
-    intervals = _tag_intervals()
+    intervals = tag_intervals()
     last = _last_visits()
     officer = aliased(User)
     visitor = aliased(User)

@@ -172,7 +172,7 @@ def test_create_enterprise_and_department_users(app, zone, auth, client):
         ({"phone": "abc"}, "phone", "电话号码只能包含数字、空格、+ 和 -"),
         ({"password": "", "confirm": ""}, "password", "请输入初始密码"),
         ({"confirm": "something-else"}, "confirm", "两次输入的密码不一致"),
-        ({"password": "short", "confirm": "short"}, "password", "密码长度应为8至128位"),
+        ({"password": "short", "confirm": "short"}, "password", "密码至少需要8位"),
         ({"username": "Officer1"}, "username", "用户名“officer1”已被使用"),
         ({"roles": ["enterprise"]}, "enterprise_id", "企业用户必须选择所属企业"),
         ({"roles": ["department"]}, "department_id", "行业部门用户必须选择所属部门"),
@@ -363,7 +363,7 @@ def test_admin_resetting_own_password_stays_signed_in(zone, auth, client):
     ("data", "field_id", "message"),
     [
         ({"password": "", "confirm": ""}, "password", "请输入新密码"),
-        ({"password": "short", "confirm": "short"}, "password", "密码长度应为8至128位"),
+        ({"password": "short", "confirm": "short"}, "password", "密码至少需要8位"),
         ({"password": NEW_PASSWORD, "confirm": "other-pass-1"}, "confirm", "两次输入的密码不一致"),
     ],
 )
