@@ -56,6 +56,9 @@ class DefaultConfig:
     # this long after sign-in (hgq.security.sessions).
     SESSION_IDLE_MINUTES = 30
     SESSION_MAX_HOURS = 12
+    # `flask --app app demo` also builds a year of case history (hgq.demo.history) so the
+    # dashboard and rankings are populated; the test suite turns it off where not needed.
+    DEMO_HISTORY = True
     # 每周清单: due on this weekday (0 = Monday) at this local time, moved to the last
     # working day before it when that day is off; late submissions are taken until the
     # next week's deadline, after which the week counts as missing.

@@ -51,6 +51,9 @@ def make_test_app(tmp_path, database_url: str, **extra) -> Flask:  # type: ignor
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # The demo's year of history takes ~10 s; tests/demo/test_demo_history.py
+        # turns it on, the other demo tests need only the zone.
+        "DEMO_HISTORY": False,
     }
     config.update(extra)
     os.environ["HGQ_INSTANCE_PATH"] = str(tmp_path / "instance")

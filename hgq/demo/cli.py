@@ -22,6 +22,7 @@ KINDS = (
     ("users", "账号", "个"),
     ("assignments", "包保关系", "条"),
     ("cases", "诉求案件", "件"),
+    ("history_cases", "历史诉求", "件"),
     ("tags", "企业标签", "个"),
     ("visits", "走访记录", "条"),
     ("checklists", "每周清单", "份"),

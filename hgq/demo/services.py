@@ -2,7 +2,8 @@
 
 Everything is looked up by its natural key (department, enterprise and tag name,
 username, project name within its enterprise); what exists is left as it is, so a
-second run changes nothing. Nothing here commits: the caller commits once.
+second run changes nothing. Nothing here commits: the caller commits once (except
+the history, :mod:`hgq.demo.history`, which commits before each deadline sweep).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_migrate import upgrade
 
 from hgq.accounts import services as accounts
@@ -22,6 +24,7 @@ from hgq.accounts.queries import get_user_by_username
 from hgq.demo import data
 from hgq.demo.cases import ensure_demo_cases
 from hgq.demo.checklists import ensure_demo_checklists
+from hgq.demo.history import ensure_demo_history
 from hgq.demo.visits import ensure_demo_visits
 from hgq.enterprises import services as enterprises
 from hgq.enterprises.cover_services import create_cover
@@ -76,6 +79,8 @@ def build_demo_zone(password: str) -> Counter[str]:
     ensure_demo_visits(created)
     ensure_demo_checklists(created)
     ensure_default_rules()  # 积分规则 (DESIGN §6 defaults), for the ranking
+    if current_app.config["DEMO_HISTORY"]:
+        ensure_demo_history(created)  # a year of cases before today; commits (see its module)
     return created
 
 
