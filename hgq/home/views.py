@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from hgq.enterprises import queries as eq
 from hgq.enterprises.models import Enterprise
 from hgq.extensions import db
 from hgq.home.queries import select_workload
+from hgq.stats.queries import FORMULAS, Summary, summary
 from hgq.timeutil import local_today
 from hgq.viewhelpers import paginate
 from hgq.visits.queries import ContactStatus, contact_due_for
@@ -57,6 +59,8 @@ def _committee_home() -> str:
         leaders=db.session.execute(select_workload(Role.LEADER)).all(),
         todo=_todo_count(),
         lights=_light_counts(sa.select(Case)),
+        rates=_year_rates(),
+        formulas=FORMULAS,
     )
 
 
@@ -89,7 +93,16 @@ def _coverage_home() -> str:
         todo=_todo_count(),
         lights=lights,
         checklist_week=week_summary(current_user, page_now()),
+        rates=_year_rates(),
+        formulas=FORMULAS,
     )
+
+
+def _year_rates() -> Summary | None:
+    """This year's three rates of the user's share (two queries on the rollup)."""
+    today = local_today()
+    flt = access.stats_filter_for(current_user, since=date(today.year, 1, 1), until=today)
+    return None if flt is None else summary(flt)
 
 
 def _light_counts(stmt: sa.Select[tuple[Case]]) -> dict[str, int]:
