@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from hgq.accounts.views import bp as auth_bp
     from hgq.admin.views import bp as admin_bp
     from hgq.api.views import bp as api_bp
+    from hgq.audit.views import bp as audit_bp
     from hgq.cases.admin_views import bp as admin_cases_bp
     from hgq.cases.attachment_views import bp as attachments_bp
     from hgq.cases.enterprise_views import bp as my_bp
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
         admin_points_bp,
         stats_bp,
         admin_stats_bp,
+        audit_bp,
     ):
         app.register_blueprint(bp)
 
@@ -161,6 +163,7 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from hgq.audit.cli import audit_cli
     from hgq.backup.cli import backup_command, restore_command
     from hgq.deadlines.cli import sweep_command
     from hgq.demo.cli import demo_command
@@ -175,6 +178,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(stats_cli)
     app.cli.add_command(points_cli)
+    app.cli.add_command(audit_cli)
 
 
 def start_background_jobs(app: Flask) -> None:

@@ -99,6 +99,7 @@ ADMIN_PAGES = [
     ),
     ("admin_points.rules", "积分规则", "award", "积分考核的计分规则与生效日期"),
     ("admin_stats.composite", "综合得分", "speedometer2", "三率权重或分档计分规则"),
+    ("audit.index", "审计记录", "journal-text", "登录、导出、设置变更等安全事件与管理操作"),
 ]
 
 

@@ -1,4 +1,6 @@
-"""Audit records: one per security event or administrative change. Append-only."""
+"""Audit records: one per security event or administrative change. Append-only and
+hash-chained (:mod:`hgq.audit.chain`); the database refuses UPDATE and DELETE
+(:mod:`hgq.audit.triggers`)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hgq.accounts.models import User
+from hgq.audit.chain import Chained
+from hgq.audit.triggers import append_only
 from hgq.db import Base, UTCDateTime, utcnow
 
 
-class AuditRecord(Base):
+class AuditRecord(Chained, Base):
     __tablename__ = "audit_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,3 +31,6 @@ class AuditRecord(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     actor: Mapped[User | None] = relationship()
+
+
+append_only(AuditRecord.__table__)  # type: ignore[arg-type]

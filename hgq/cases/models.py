@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hgq.accounts.models import User
+from hgq.audit.chain import Chained
+from hgq.audit.triggers import append_only
 from hgq.db import Base, TimestampMixin, UTCDateTime, enum_type, utcnow
 from hgq.enterprises.models import Enterprise, Project
 
@@ -261,8 +263,9 @@ class Case(TimestampMixin, Base):
         return f"{self.code} {self.title}"
 
 
-class CaseEvent(Base):
-    """One entry of a case's timeline. Append-only: never updated, never deleted."""
+class CaseEvent(Chained, Base):
+    """One entry of a case's timeline. Append-only: never updated, never deleted (the
+    database refuses both); hash-chained like the audit records (hgq.audit.chain)."""
 
     __tablename__ = "case_events"
 
@@ -284,6 +287,9 @@ class CaseEvent(Base):
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+append_only(CaseEvent.__table__)  # type: ignore[arg-type]
 
 
 class Attachment(Base):

@@ -198,7 +198,8 @@ def plan_history(today: date, clock: WorkClock, firms: list[Firm]) -> list[CaseP
     # The last working day before today always brings a request, still open today.
     recent = clock.workdays(today - timedelta(days=14), today - timedelta(days=1))[-1:]
     for month in history_months(today):
-        rng = random.Random(f"{SEED}:{month:%Y-%m}")  # noqa: S311  # nosec B311 (demo data)
+        # Demo data, not security: hence the nosec.
+        rng = random.Random(f"{SEED}:{month:%Y-%m}")  # noqa: S311  # nosec B311
         full = clock.workdays(month, _next_month(month) - timedelta(days=1))
         days = [day for day in full if day < today]
         if not days:
@@ -225,7 +226,8 @@ def _weighted(rng: random.Random, weights: dict[W, int]) -> W:
 
 
 def _plan_case(key: str, day: date, firm: Firm, today: date, clock: WorkClock) -> CasePlan:
-    rng = random.Random(f"{SEED}:{key}")  # noqa: S311  # nosec B311 (demo data)
+    # Demo data, not security: hence the nosec.
+    rng = random.Random(f"{SEED}:{key}")  # noqa: S311  # nosec B311
     draw = rng.random()
     path = "refused" if draw < 0.03 else "withdrawn" if draw < 0.05 else "normal"
     by_officer = path == "normal" and rng.random() < BY_OFFICER

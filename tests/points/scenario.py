@@ -1,7 +1,8 @@
 """A month of record computed by hand: October 2026 (local time) in the test zone.
 
-Cases are moved through the real services, then their events and deadlines are put
-at fixed October times, so on time and late do not depend on when the tests run.
+Cases are moved through the real services at fixed October times (``clock_at``; their
+events are append-only), then their level-1 deadlines are put at fixed times, so on
+time and late do not depend on when the tests run.
 
 Zone additions: officer3 干部三 covers 丙企业 (leader2); officer4 干部四 has nothing.
 
@@ -38,6 +39,7 @@ from hgq.cases.models import Case, CaseEvent
 from hgq.cases.services import perform_action
 from hgq.cases.workflow import Action
 from hgq.checklists.models import ChecklistStatus, Outcome, WeeklyChecklist
+from hgq.db import clock_at
 from hgq.deadlines.models import CaseDeadline, DeadlineNotice
 from hgq.deadlines.sweep import ESCALATE_NOTE
 from hgq.enterprises.models import Enterprise
@@ -79,20 +81,26 @@ def local(day: int, hour: int = 10, minute: int = 0, month: int = 10) -> datetim
     return datetime(2026, month, day, hour, minute, tzinfo=ZONE)
 
 
-def _act(case: Case, action: Action, user_id: int | None, **kw: object) -> None:
+def _new(enterprise_id: int, creator_id: int, title: str, when: datetime) -> Case:
+    with clock_at(when):
+        return factories.make_case(enterprise_id, creator_id, title=title)
+
+
+def _act(case: Case, action: Action, user_id: int | None, when: datetime, **kw: object) -> None:
+    """Act at ``when``: case events are append-only, so they get their times as written."""
     actor = db.session.get(User, user_id) if user_id else None
-    perform_action(case, action, actor, expected_version=case.version, **kw)
-    db.session.commit()
+    with clock_at(when):
+        perform_action(case, action, actor, expected_version=case.version, **kw)
+        db.session.commit()
 
 
 def _place(case: Case, times: list[datetime], response_due: datetime, level1_due: datetime) -> None:
-    """Put the case's events at ``times`` (in order) and its level-1 deadlines."""
-    ids = db.session.scalars(
-        sa.select(CaseEvent.id).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+    """Check that the case's events stand at ``times`` (in order); put its level-1
+    deadlines."""
+    got = db.session.scalars(
+        sa.select(CaseEvent.at).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     ).all()
-    assert len(ids) == len(times), (case.code, len(ids))
-    for event_id, at in zip(ids, times, strict=True):
-        db.session.execute(sa.update(CaseEvent).where(CaseEvent.id == event_id).values(at=at))
+    assert got == times, (case.code, got)
     first = (CaseDeadline.case_id == case.id, CaseDeadline.level == 1)
     db.session.execute(
         sa.update(CaseDeadline)
@@ -111,36 +119,39 @@ def _place(case: Case, times: list[datetime], response_due: datetime, level1_due
 
 def _cases(z: SimpleNamespace) -> dict[str, int]:
     resolve = {"note": "已协调办结", "resolution_type": "solved"}
-    c1 = factories.make_case(z.ent_a, z.officer1, title="用地手续")
-    _act(c1, Action.ACCEPT, z.officer1)
-    _act(c1, Action.RESOLVE, z.officer1, **resolve)
-    _act(c1, Action.RATE, z.user_a, solved=True, satisfaction="satisfied")
-    _place(c1, [local(12, 9), local(12), local(14), local(15)], local(13, 9), local(19, 9))
+    t = [local(12, 9), local(12), local(14), local(15)]
+    c1 = _new(z.ent_a, z.officer1, "用地手续", t[0])
+    _act(c1, Action.ACCEPT, z.officer1, t[1])
+    _act(c1, Action.RESOLVE, z.officer1, t[2], **resolve)
+    _act(c1, Action.RATE, z.user_a, t[3], solved=True, satisfaction="satisfied")
+    _place(c1, t, local(13, 9), local(19, 9))
 
-    c2 = factories.make_case(z.ent_a, z.officer1, title="融资对接")
-    _act(c2, Action.REPLY, z.officer1, note="正在联系银行")
-    _act(c2, Action.ESCALATE, None, note=ESCALATE_NOTE)  # what the sweep does
-    _act(c2, Action.RESOLVE, z.leader1, **resolve)
-    _act(c2, Action.RATE, z.user_a, solved=False, satisfaction="dissatisfied")
-    _act(c2, Action.RESOLVE, z.leader1, **resolve)
-    _act(c2, Action.RATE, z.user_a, solved=True, satisfaction="basically_satisfied")
-    times = [local(12, 9), local(14), local(20, 9, 1), local(22), local(23), local(26), local(27)]
-    _place(c2, times, local(13, 9), local(19, 9))
+    t = [local(12, 9), local(14), local(20, 9, 1), local(22), local(23), local(26), local(27)]
+    c2 = _new(z.ent_a, z.officer1, "融资对接", t[0])
+    _act(c2, Action.REPLY, z.officer1, t[1], note="正在联系银行")
+    _act(c2, Action.ESCALATE, None, t[2], note=ESCALATE_NOTE)  # what the sweep does
+    _act(c2, Action.RESOLVE, z.leader1, t[3], **resolve)
+    _act(c2, Action.RATE, z.user_a, t[4], solved=False, satisfaction="dissatisfied")
+    _act(c2, Action.RESOLVE, z.leader1, t[5], **resolve)
+    _act(c2, Action.RATE, z.user_a, t[6], solved=True, satisfaction="basically_satisfied")
+    _place(c2, t, local(13, 9), local(19, 9))
 
-    c3 = factories.make_case(z.ent_b, z.officer2, title="用工招聘")
-    _act(c3, Action.ACCEPT, z.officer2)
-    _act(c3, Action.RESOLVE, z.officer2, **resolve)
-    _act(c3, Action.RATE, z.user_b, solved=True, satisfaction="satisfied")
-    _place(c3, [local(13, 9), local(13, 11), local(30), local(31)], local(14, 9), local(20, 9))
+    t = [local(13, 9), local(13, 11), local(30), local(31)]
+    c3 = _new(z.ent_b, z.officer2, "用工招聘", t[0])
+    _act(c3, Action.ACCEPT, z.officer2, t[1])
+    _act(c3, Action.RESOLVE, z.officer2, t[2], **resolve)
+    _act(c3, Action.RATE, z.user_b, t[3], solved=True, satisfaction="satisfied")
+    _place(c3, t, local(14, 9), local(20, 9))
     db.session.add(
         DeadlineNotice(
             case_id=c3.id, kind="overdue", due_at=local(20, 9), created_at=local(20, 9, 1)
         )
     )
 
-    c4 = factories.make_case(z.ent_b, z.officer2, title="现场办结")
-    _act(c4, Action.RESOLVE, z.officer2, **resolve)
-    _place(c4, [local(27, 9), local(27, 9, 30)], local(28, 9), local(5, 9, month=11))
+    t = [local(27, 9), local(27, 9, 30)]
+    c4 = _new(z.ent_b, z.officer2, "现场办结", t[0])
+    _act(c4, Action.RESOLVE, z.officer2, t[1], **resolve)
+    _place(c4, t, local(28, 9), local(5, 9, month=11))
     db.session.commit()
     return {"case1": c1.id, "case2": c2.id, "case3": c3.id, "case4": c4.id}
 

@@ -66,6 +66,7 @@ _fill(ALL, "GET static", "GET auth.login", "POST auth.login", "GET api.openapi")
 _fill(SIGNED_IN, "GET home.index", "GET auth.account", "POST auth.account", "POST auth.logout",
       "GET notifications.index", "POST notifications.read_all")  # fmt: skip
 _fill(ADMIN, *[])  # admin pages are added below from the URL map
+_fill(ADMIN, "GET audit.index", "GET audit.export")
 _fill(STAFF, "GET home.board", "GET points.index", "GET points.rankings",
       "GET points.rankings_xlsx")  # fmt: skip
 _fill(COVERAGE, "GET cases.index", "GET enterprises.index", "GET stats.index",
