@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from hgq import access
 from hgq.audit import queries
+from hgq.audit.labels import action_label
 from hgq.audit.services import record_audit
 from hgq.checklists.export_views import XLSX_MIMETYPE, content_disposition
 from hgq.db import utcnow
@@ -21,6 +22,11 @@ from hgq.viewhelpers import paginate
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 EXPORT_ACTION = "audit.export"
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(code: str) -> str:
+    return action_label(code)
 
 
 @bp.route("/")

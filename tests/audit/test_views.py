@@ -55,14 +55,14 @@ def test_admin_filters_by_person_action_and_local_date(app, zone, auth, client):
         assert officer is not None
         name = officer.name
     page = client.get("/audit/?person=officer1").get_data(as_text=True)
-    assert "10.1.1.1" in page and "settings.update</td>" not in page
+    assert "10.1.1.1" in page and "settings.update</div></td>" not in page
     page = client.get(f"/audit/?person={name}&action=settings.update").get_data(as_text=True)
     assert "没有符合条件的审计记录" in page
     # Local dates: 1 October 00:30 in Shanghai counts as 1 October.
     page = client.get("/audit/?start=2026-10-01&end=2026-10-01").get_data(as_text=True)
-    assert "10.1.1.1" in page and "settings.update</td>" not in page
+    assert "10.1.1.1" in page and "settings.update</div></td>" not in page
     page = client.get("/audit/?start=2026-10-02&action=user.login").get_data(as_text=True)
-    assert "10.1.1.1" not in page and "user.login</td>" in page
+    assert "10.1.1.1" not in page and "user.login</div></td>" in page
     # Malformed dates are ignored, not an error.
     assert client.get("/audit/?start=nonsense&page=99").status_code == 200
 
@@ -73,9 +73,10 @@ def test_pagination_is_in_sql(app, zone, auth, client):
         db.session.commit()
     auth.login("admin")
     first = client.get("/audit/").get_data(as_text=True)  # newest first, 20 a page
-    assert "bulk.24</td>" in first and "bulk.04</td>" not in first and "第 1/2 页" in first
+    assert "bulk.24</div></td>" in first and "bulk.04</div></td>" not in first
+    assert "第 1/2 页" in first
     second = client.get("/audit/?page=2").get_data(as_text=True)
-    assert "bulk.04</td>" in second and "bulk.24</td>" not in second
+    assert "bulk.04</div></td>" in second and "bulk.24</div></td>" not in second
 
 
 def test_export_uses_the_filters_and_is_audited(app, zone, auth, client):
@@ -97,3 +98,10 @@ def test_export_uses_the_filters_and_is_audited(app, zone, auth, client):
         assert export.actor_id == zone.admin
         assert export.after is not None
         assert export.after["action"] == "settings.update" and export.after["rows"] == 1
+
+
+def test_actions_read_in_chinese_with_their_code(app, zone, auth, client):
+    auth.login("admin")  # the sign-in itself is an audit record
+    html = client.get("/audit/").get_data(as_text=True)
+    assert "登录" in html and "auth.login" in html
+    assert '<option value="auth.login">登录</option>' in html
