@@ -125,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     from hgq.points.admin_views import bp as admin_points_bp
     from hgq.points.views import bp as points_bp
     from hgq.security.admin_views import bp as admin_security_bp
+    from hgq.security.totp_views import admin_bp as admin_two_factor_bp
+    from hgq.security.totp_views import bp as two_factor_bp
     from hgq.stats.admin_views import bp as admin_stats_bp
     from hgq.stats.views import bp as stats_bp
     from hgq.visits.views import bp as visits_bp
@@ -147,6 +149,8 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         checklists_bp,
         admin_security_bp,
+        two_factor_bp,
+        admin_two_factor_bp,
         points_bp,
         admin_points_bp,
         stats_bp,

@@ -16,8 +16,14 @@ class DefaultConfig:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Served over HTTPS (production), set HGQ_SESSION_COOKIE_SECURE=true so the cookie
+    # never travels in clear; off by default because the embedded server speaks HTTP.
+    SESSION_COOKIE_SECURE = False
+    # Remember-me is not offered (every sign-in is a session that ends); should it be,
+    # its cookie gets the same flags.
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
 
     # Debug mode (Werkzeug's interactive debugger) is refused unless this is set, so a
     # server can never run with it by mistake; set HGQ_DEBUG_ALLOWED=1 to develop.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from hgq.accounts.models import Role
+from hgq.accounts.models import STAFF_ROLES, Role, User
+from hgq.security.duties import can_manage_security, can_read_audit
 from hgq.timeutil import to_local
 
 
@@ -31,28 +33,34 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
 
 
+COVERAGE_ROLES = (Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN)
+STAFF = tuple(STAFF_ROLES)
+# The main navigation: (endpoint, label, icon, roles that see it), in this order.
+NAV = [
+    ("home.index", "工作台", "house", tuple(Role)),
+    ("admin_security.index", "安全管理", "shield-lock", (Role.SECURITY_ADMIN,)),
+    ("audit.index", "审计记录", "journal-text", (Role.AUDIT_ADMIN,)),
+    ("my.cases", "我的诉求", "chat-square-text", (Role.ENTERPRISE,)),
+    ("cases.index", "诉求办理", "inbox", COVERAGE_ROLES),
+    ("enterprises.index", "我的企业", "buildings", COVERAGE_ROLES),
+    ("visits.index", "走访联络", "telephone", (Role.OFFICER, Role.LEADER)),
+    ("checklists.index", "每周清单", "list-check", (Role.OFFICER, Role.LEADER, Role.COMMITTEE)),
+    ("stats.index", "统计看板", "bar-chart-line", COVERAGE_ROLES),
+    ("points.index", "积分考核", "award", STAFF),
+    ("home.board", "包保公示", "people", STAFF),
+]
+
+
 def nav_items() -> list[tuple[str, str, str]]:
     """(endpoint, label, icon) of the main navigation for the signed-in user."""
     if not current_user.is_authenticated:
         return []
-    items = [("home.index", "工作台", "house")]
-    if current_user.has_role(Role.ENTERPRISE):
-        items.append(("my.cases", "我的诉求", "chat-square-text"))
-    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
-        items.append(("cases.index", "诉求办理", "inbox"))
-    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
-        label = "企业名录" if current_user.has_role(Role.ADMIN, Role.COMMITTEE) else "我的企业"
-        items.append(("enterprises.index", label, "buildings"))
-    if current_user.has_role(Role.OFFICER, Role.LEADER):
-        items.append(("visits.index", "走访联络", "telephone"))
-    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE):
-        items.append(("checklists.index", "每周清单", "list-check"))
-    if current_user.has_role(Role.OFFICER, Role.LEADER, Role.COMMITTEE, Role.ADMIN):
-        items.append(("stats.index", "统计看板", "bar-chart-line"))
-    if current_user.is_staff:
-        items.append(("points.index", "积分考核", "award"))
-        items.append(("home.board", "包保公示", "people"))
-    return items
+    sees_all = current_user.has_role(Role.ADMIN, Role.COMMITTEE)
+    return [
+        (endpoint, "企业名录" if endpoint == "enterprises.index" and sees_all else label, icon)
+        for endpoint, label, icon, roles in NAV
+        if current_user.has_role(*roles)
+    ]
 
 
 # The administrator's pages: (endpoint, label, icon, description).
@@ -92,15 +100,34 @@ ADMIN_PAGES = [
         "各级响应、办结、临期提醒与自动升级的工作日时限",
     ),
     (
-        "admin_security.password_policy",
-        "口令策略",
+        "admin_security.index",
+        "安全管理",
         "shield-lock",
-        "密码长度、复杂度、定期修改与重复使用",
+        "登录锁定与解锁、口令策略、两步验证、三员分立",
     ),
     ("admin_points.rules", "积分规则", "award", "积分考核的计分规则与生效日期"),
     ("admin_stats.composite", "综合得分", "speedometer2", "三率权重或分档计分规则"),
     ("audit.index", "审计记录", "journal-text", "登录、导出、设置变更等安全事件与管理操作"),
 ]
+
+
+# Pages of the administration menu that 三员分立 may give to another role.
+PAGE_CHECKS: dict[str, Callable[[User], bool]] = {
+    "admin_security.index": can_manage_security,
+    "audit.index": can_read_audit,
+}
+
+
+def admin_pages() -> list[tuple[str, str, str, str]]:
+    """The administration pages the signed-in user may open, as in ADMIN_PAGES."""
+    if not current_user.is_authenticated:
+        return []
+    is_admin = current_user.has_role(Role.ADMIN)
+    return [
+        page
+        for page in ADMIN_PAGES
+        if (PAGE_CHECKS[page[0]](current_user) if page[0] in PAGE_CHECKS else is_admin)
+    ]
 
 
 def init_templating(app: Flask) -> None:
@@ -110,8 +137,7 @@ def init_templating(app: Flask) -> None:
         url_with=url_with,
         nav_items=nav_items,
         Role=Role,
-        admin_menu=[(endpoint, label) for endpoint, label, _, _ in ADMIN_PAGES],
-        admin_cards=ADMIN_PAGES,
+        admin_pages=admin_pages,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

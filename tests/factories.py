@@ -29,7 +29,7 @@ def credit_code(n: int | None = None) -> str:
 
 
 def make_department(name: str | None = None, **kw) -> Department:  # type: ignore[no-untyped-def]
-    department = accounts.create_department(name=name or f"部门{next(_seq)}", **kw)
+    department = accounts.create_department(name=name or f"部门{next(_seq)}", actor=None, **kw)
     db.session.commit()
     return department
 
@@ -43,6 +43,7 @@ def make_user(username: str, *roles: Role, **kw) -> User:  # type: ignore[no-unt
         password=kw.pop("password", PASSWORD),
         roles=roles or (Role.OFFICER,),
         must_change_password=kw.pop("must_change_password", False),
+        actor=kw.pop("actor", None),
         **kw,
     )
     db.session.commit()
@@ -52,7 +53,10 @@ def make_user(username: str, *roles: Role, **kw) -> User:  # type: ignore[no-unt
 def make_enterprise(name: str | None = None, **kw) -> Enterprise:  # type: ignore[no-untyped-def]
     n = next(_seq)
     enterprise = enterprises.create_enterprise(
-        name=name or f"测试企业{n}", credit_code=kw.pop("credit_code", credit_code(n)), **kw
+        name=name or f"测试企业{n}",
+        credit_code=kw.pop("credit_code", credit_code(n)),
+        actor=kw.pop("actor", None),
+        **kw,
     )
     db.session.commit()
     return enterprise
@@ -69,15 +73,17 @@ def assign(
 
 
 def build_zone() -> SimpleNamespace:
-    """admin, committee, leader1/2, officer1/2, dept1, enterprise A (officer1, leader1)
-    with account ent_a, enterprise B (officer2, leader2) with account ent_b, and an
-    uncovered enterprise C. Returns their ids."""
+    """admin, committee, secadmin, auditor, leader1/2, officer1/2, dept1, enterprise A
+    (officer1, leader1) with account ent_a, enterprise B (officer2, leader2) with account
+    ent_b, and an uncovered enterprise C. Returns their ids."""
     ensure_default_categories()
     ensure_default_policies()
     seed_from_package()
     ensure_default_rules()
     admin = make_user("admin", Role.ADMIN, name="管理员")
     committee = make_user("committee1", Role.COMMITTEE, name="工委委员")
+    secadmin = make_user("secadmin", Role.SECURITY_ADMIN, name="安全管理员")
+    auditor = make_user("auditor", Role.AUDIT_ADMIN, name="审计管理员")
     leader1 = make_user("leader1", Role.LEADER, name="领导一")
     leader2 = make_user("leader2", Role.LEADER, name="领导二")
     officer1 = make_user("officer1", Role.OFFICER, name="干部一")
@@ -93,6 +99,8 @@ def build_zone() -> SimpleNamespace:
     return SimpleNamespace(
         admin=admin.id,
         committee=committee.id,
+        secadmin=secadmin.id,
+        auditor=auditor.id,
         leader1=leader1.id,
         leader2=leader2.id,
         officer1=officer1.id,

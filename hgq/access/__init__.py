@@ -44,12 +44,13 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
-from hgq.accounts.models import Role, User
+from hgq.accounts.models import STAFF_ROLES, Role, User
 from hgq.cases.models import Attachment, Case, CaseStatus
 from hgq.cases.workflow import TOP_LEVEL, Relation
 from hgq.enterprises.cover_queries import covering_where
 from hgq.enterprises.models import Assignment, Enterprise
 from hgq.extensions import db
+from hgq.security.duties import can_manage_security, can_read_audit
 from hgq.visits.models import Visit
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,8 +89,29 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
+def allowed_if(check: Callable[[User], bool]) -> Callable[[F], F]:
+    """Signed in and ``check(current_user)`` true; 403 otherwise. For permissions that
+    depend on a setting as well as on roles (三员分立)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped = login_required(wrapper)
+        setattr(wrapped, ACCESS_ATTR, ("check", check.__name__))
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
 admin_required = roles_required(Role.ADMIN)
-staff_required = roles_required(*(set(Role) - {Role.ENTERPRISE}))
+staff_required = roles_required(*STAFF_ROLES)
+# 三员分立: the system admin does these too unless separation of duties is on.
+security_admin_required = allowed_if(can_manage_security)
+audit_reader_required = allowed_if(can_read_audit)
 
 
 # -- enterprises ----------------------------------------------------------------

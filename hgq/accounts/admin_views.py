@@ -25,7 +25,6 @@ from hgq.enterprises.models import Enterprise
 from hgq.enterprises.queries import filter_enterprises
 from hgq.errors import DomainError
 from hgq.extensions import db
-from hgq.notifications.services import set_email_address
 from hgq.security.throttle import locked_until, unlock
 from hgq.viewhelpers import paginate, refuse
 
@@ -91,8 +90,9 @@ def user_new() -> str | Response:
                 phone=form.phone.data or "",
                 department_id=form.department_id.data,
                 enterprise_id=form.enterprise_id.data,
+                email=form.email.data or "",
+                actor=current_user,
             )
-            set_email_address(user, form.email.data or "")
         except DomainError as exc:
             refuse(form, exc)
         else:
@@ -120,9 +120,9 @@ def user_edit(user_id: int) -> str | Response:
                 roles=form.roles.data or (),
                 department_id=form.department_id.data,
                 enterprise_id=form.enterprise_id.data,
+                email=form.email.data or "",
                 actor=current_user,
             )
-            set_email_address(user, form.email.data or "")
         except DomainError as exc:
             refuse(form, exc)
         else:
@@ -135,6 +135,8 @@ def user_edit(user_id: int) -> str | Response:
         form=form,
         user=user,
         locked_until=locked_until(user.username, utcnow()),
+        # 三员分立: unlocking and resetting two-factor may be the security admin's.
+        can_secure=access.can_manage_security(current_user),
     )
 
 
@@ -143,7 +145,7 @@ def user_edit(user_id: int) -> str | Response:
 def user_deactivate(user_id: int) -> Response:
     user = db.get_or_404(User, user_id)
     try:
-        services.deactivate_user(user, current_user)
+        services.deactivate_user(user, actor=current_user)
     except DomainError as exc:
         db.session.rollback()
         flash(f"未能停用：{exc}", "danger")
@@ -157,14 +159,14 @@ def user_deactivate(user_id: int) -> Response:
 @access.admin_required
 def user_activate(user_id: int) -> Response:
     user = db.get_or_404(User, user_id)
-    services.activate_user(user)
+    services.activate_user(user, actor=current_user)
     db.session.commit()
     flash(f"已启用用户“{user.name}”。", "success")
     return redirect(url_for(".user_edit", user_id=user_id))
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@access.admin_required
+@access.security_admin_required
 def user_unlock(user_id: int) -> Response:
     """解锁: lift a lockout after repeated failed sign-ins (CSRFProtect checks the token)."""
     user = db.get_or_404(User, user_id)
@@ -183,7 +185,10 @@ def user_reset_password(user_id: int) -> str | Response:
         try:
             # Resetting one's own password is a change of one's own: nothing to force.
             services.reset_password(
-                user, form.password.data or "", by_admin=user.id != current_user.id
+                user,
+                form.password.data or "",
+                by_admin=user.id != current_user.id,
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)
@@ -214,6 +219,7 @@ def department_new() -> str | Response:
                 name=form.name.data or "",
                 is_industry=form.is_industry.data,
                 description=form.description.data or "",
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)
@@ -238,6 +244,7 @@ def department_edit(department_id: int) -> str | Response:
                 is_industry=form.is_industry.data,
                 description=form.description.data or "",
                 is_active=form.is_active.data,
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)

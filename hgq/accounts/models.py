@@ -25,6 +25,9 @@ class Role(StrEnum):
     DEPARTMENT = "department"  # 行业部门/承办部门: indicators, cases handed to the department
     ENTERPRISE = "enterprise"  # 企业: its own requests and cases only
     ADMIN = "admin"  # 系统管理员: users, departments, enterprises, assignments
+    # 三员分立 (等保): the security and audit administrators hold their role alone.
+    SECURITY_ADMIN = "secadmin"  # 安全管理员: password policy, two-factor, lockouts
+    AUDIT_ADMIN = "auditadmin"  # 审计管理员: reads the audit trail, changes nothing
 
     @property
     def label(self) -> str:
@@ -38,10 +41,14 @@ ROLE_LABELS: dict[Role, str] = {
     Role.DEPARTMENT: "行业部门",
     Role.ENTERPRISE: "企业用户",
     Role.ADMIN: "系统管理员",
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.AUDIT_ADMIN: "审计管理员",
 }
 
+# Roles held alone: they oversee the system and act in none of the zone's work.
+SOLE_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 # Staff roles act for the zone; an enterprise user acts only for its enterprise.
-STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE}
+STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE} - SOLE_ROLES
 
 
 class Department(TimestampMixin, Base):
@@ -128,6 +135,12 @@ class User(UserMixin, TimestampMixin, Base):
     # reset must be changed at the next sign-in; the age counts from the last change.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (hgq.security.totp): the base32 TOTP secret (pending until
+    # ``totp_enabled_at`` is set), and the last time step accepted, so a code is
+    # never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column()
     version: Mapped[int] = mapped_column(default=1)
 
     department: Mapped[Department | None] = relationship(back_populates="users")

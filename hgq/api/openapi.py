@@ -90,6 +90,11 @@ PATHS: dict[str, Any] = {
     "/tokens": {
         "post": {
             "summary": "Get a bearer token for a username and password",
+            "description": (
+                "A user with two-factor sign-in (两步验证) also sends `totp_code`, the "
+                "6-digit code his authenticator app shows; each code is accepted once. "
+                "A wrong code counts towards the lockout like a wrong password."
+            ),
             "operationId": "createToken",
             "security": [],
             "requestBody": {
@@ -99,7 +104,17 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "201": _json(ref("Token"), "the token (stored only as its hash)"),
                 **_errors("BadRequest"),
-                "401": _error_response("invalid_credentials (one message for every reason)"),
+                "401": _error_response(
+                    "invalid_credentials (one message for every reason: wrong username, "
+                    "password or two-factor code, or a disabled account), or totp_required: "
+                    "the password is right and the user has two-factor sign-in, but "
+                    "`totp_code` is missing (send the request again with it)"
+                ),
+                "403": _error_response(
+                    "password_change_required: the password must first be changed on the "
+                    "web; or totp_setup_required: two-factor sign-in is required of this "
+                    "account and must first be set up on the web"
+                ),
                 "429": _error_response(
                     "too_many_requests: the username is locked after repeated failures, or "
                     "this address made too many failed attempts (the message says until when)"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from hgq.accounts.models import Role
-from hgq.api.schemas import MAX_ID
+from hgq.api.schemas import MAX_ID, TOTP_CODE_MAX
 from hgq.cases.models import CaseStatus, Channel, ResolutionType, Satisfaction, Urgency
 from hgq.cases.queries import LIGHT_VALUES
 from hgq.cases.services import COMMENT_MAX, TEXT_MAX, TITLE_MAX
@@ -39,7 +39,9 @@ SCHEMAS: dict[str, Any] = {
                     "code": {
                         "type": "string",
                         "description": (
-                            "invalid_input, invalid_action, invalid_credentials, unauthorized, "
+                            "invalid_input, invalid_action, invalid_credentials, "
+                            "totp_required, password_change_required, totp_setup_required, "
+                            "unauthorized, "
                             "forbidden, not_found, invalid_transition, version_conflict, "
                             "frozen, conflict, bad_request, method_not_allowed, payload_too_large, "
                             "too_many_requests, internal_error"
@@ -59,7 +61,16 @@ SCHEMAS: dict[str, Any] = {
     "TokenRequest": {
         "type": "object",
         "required": ["username", "password"],
-        "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+        "properties": {
+            "username": {"type": "string"},
+            "password": {"type": "string"},
+            "totp_code": {
+                "type": "string",
+                "maxLength": TOTP_CODE_MAX,
+                "description": "两步验证码: the 6 digits of the user's authenticator app; "
+                "required when the user has two-factor sign-in",
+            },
+        },
     },
     "Token": {
         "type": "object",

@@ -38,6 +38,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 Q_MAX = 100
 CREDENTIAL_MAX = 200
+TOTP_CODE_MAX = 12
 DIGITS = re.compile(r"[0-9]{1,10}")
 TRUE_VALUES = frozenset({"true", "1"})
 FALSE_VALUES = frozenset({"false", "0"})
@@ -224,6 +225,15 @@ def parse_credentials(body: Mapping[str, Any]) -> tuple[str, str]:
     password = fields.text("password", "密码", CREDENTIAL_MAX)
     fields.check()
     return username, password
+
+
+def parse_totp_code(body: Mapping[str, Any]) -> str | None:
+    """The token request's optional ``totp_code`` (two-factor sign-in), or None when it
+    is absent or blank; 400 when it is not a short string."""
+    fields = FieldChecker(body)
+    code = fields.text("totp_code", "两步验证码", TOTP_CODE_MAX, required=False)
+    fields.check()
+    return code.strip() or None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from hgq.api.schemas import (
     parse_action_request,
     parse_credentials,
     parse_new_case,
+    parse_totp_code,
     read_json_object,
     user_to_dict,
 )
@@ -47,8 +48,9 @@ from hgq.enterprises.models import Enterprise, Project
 from hgq.enterprises.queries import filter_enterprises
 from hgq.errors import NotAllowed
 from hgq.extensions import csrf, db
+from hgq.security import totp
 from hgq.security.passwords import change_required
-from hgq.security.throttle import SignInRefused, sign_in
+from hgq.security.throttle import SignInRefused, check_credentials, record_success
 from hgq.timeutil import local_today
 from hgq.visits.queries import contact_due_for, filter_visits
 from hgq.visits.services import Problem, record_visit
@@ -82,18 +84,41 @@ def _page(stmt: Any, page: int, per_page: int, to_dict: Any) -> dict[str, Any]:
 @bp.post("/tokens")
 @access.public
 def create_token() -> tuple[dict[str, Any], int, dict[str, str]]:
-    username, password = parse_credentials(read_json_object())
+    """A token for username and password, and ``totp_code`` when the user has
+    two-factor sign-in: 401 ``totp_required`` without one, 401 ``invalid_credentials``
+    for a wrong one (counted like a wrong password); 403 when the password must be
+    changed or the setting requires a second factor not yet set up (both on the web)."""
+    body = read_json_object()
+    username, password = parse_credentials(body)
+    code = parse_totp_code(body)
+    now, ip = utcnow(), request.remote_addr or ""
     try:
-        user = sign_in(username, password, request.remote_addr or "", utcnow())
+        user = check_credentials(username, password, ip, now)
+        if totp.is_enabled(user):
+            if code is None:
+                raise ApiError(
+                    401,
+                    "totp_required",
+                    "该账号已启用两步验证，请在 totp_code 中提供验证器应用上的6位验证码",
+                    {"totp_code": "请填写两步验证码"},
+                )
+            totp.sign_in_with_code(user, code, ip, now)
+        else:
+            record_success(user, ip, now)
     except SignInRefused as exc:
         db.session.commit()  # the failed attempt counts towards the lockout
         if exc.status == 429:
             raise ApiError(429, "too_many_requests", str(exc)) from exc
         raise ApiError(401, "invalid_credentials", "用户名或密码错误") from exc
-    reason = change_required(user, utcnow())
+    reason = change_required(user, now)
     if reason:
         db.session.commit()
         raise ApiError(403, "password_change_required", reason + "请先在网页上修改密码。")
+    if totp.must_enrol(user):
+        db.session.commit()
+        raise ApiError(
+            403, "totp_setup_required", "系统要求您的账号使用两步验证，请先在网页上完成设置。"
+        )
     secret, token = issue_token(user)
     db.session.commit()
     return (

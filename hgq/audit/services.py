@@ -34,3 +34,28 @@ def record_audit(
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def record_change(
+    action: str,
+    *,
+    actor: User | None,
+    target_type: str,
+    target_id: object,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> AuditRecord | None:
+    """Record an edit, given the target's state before and after it (plain JSON values):
+    the record keeps only the fields whose values differ. An edit that changes nothing
+    writes no record (and answers None)."""
+    keys = [key for key in {**before, **after} if before.get(key) != after.get(key)]
+    if not keys:
+        return None
+    return record_audit(
+        action,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        before={key: before.get(key) for key in keys},
+        after={key: after.get(key) for key in keys},
+    )

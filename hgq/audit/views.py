@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from hgq import access
 from hgq.audit import queries
-from hgq.audit.labels import action_label
+from hgq.audit.labels import action_label, describe_change, target_label
 from hgq.audit.services import record_audit
 from hgq.checklists.export_views import XLSX_MIMETYPE, content_disposition
 from hgq.db import utcnow
@@ -29,8 +29,12 @@ def audit_action(code: str) -> str:
     return action_label(code)
 
 
+bp.add_app_template_filter(target_label, "audit_target")
+bp.add_app_template_global(describe_change, "audit_change")
+
+
 @bp.route("/")
-@access.admin_required
+@access.audit_reader_required
 def index() -> str:
     """One page of the records matching the filters, newest first."""
     f = queries.AuditFilter.from_args(request.args)
@@ -41,7 +45,7 @@ def index() -> str:
 
 
 @bp.route("/export.xlsx")
-@access.admin_required
+@access.audit_reader_required
 def export() -> Response:
     """The records matching the filters as .xlsx (at most EXPORT_LIMIT rows); the export
     is recorded ("audit.export", with the filters and the row count) and committed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from hgq import access
@@ -27,6 +28,7 @@ def categories() -> str | Response:
                 name=form.name.data or "",
                 sort_order=form.sort_order.data or 0,
                 is_active=form.is_active.data,
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)
@@ -50,6 +52,7 @@ def category_edit(category_id: int) -> str | Response:
                 name=form.name.data or "",
                 sort_order=form.sort_order.data or 0,
                 is_active=form.is_active.data,
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)

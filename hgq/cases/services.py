@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from hgq import access
 from hgq.accounts.models import Role, User
+from hgq.audit.services import record_audit, record_change
 from hgq.cases.codes import next_case_code
 from hgq.cases.effects import EFFECTS, check_text, current_assignment
 from hgq.cases.models import (
@@ -265,12 +266,21 @@ def _check_category_name(name: str, exclude_id: int | None = None) -> str:
     return name
 
 
+def _category_state(category: Category) -> dict[str, object]:
+    return {
+        "code": category.code,
+        "name": category.name,
+        "sort_order": category.sort_order,
+        "is_active": category.is_active,
+    }
+
+
 def create_category(
-    *, code: str, name: str, sort_order: int = 0, is_active: bool = True
+    *, code: str, name: str, actor: User | None, sort_order: int = 0, is_active: bool = True
 ) -> Category:
-    """Add a case category. ``code`` (what the API uses) is lowercase ASCII letters,
-    digits and underscores, unique, and never changes; ``name`` is unique.
-    Raises NotAllowed naming the field."""
+    """Add a case category (audited as "category.create"). ``code`` (what the API uses)
+    is lowercase ASCII letters, digits and underscores, unique, and never changes;
+    ``name`` is unique. Raises NotAllowed naming the field."""
     code = (code or "").strip()
     if not CATEGORY_CODE_RE.match(code):
         raise NotAllowed("类别代码只能使用小写英文字母、数字和下划线，最多30位", "code")
@@ -281,13 +291,32 @@ def create_category(
     )
     db.session.add(category)
     db.session.flush()
+    record_audit(
+        "category.create",
+        actor=actor,
+        target_type="category",
+        target_id=category.id,
+        after=_category_state(category),
+    )
     return category
 
 
-def update_category(category: Category, *, name: str, sort_order: int, is_active: bool) -> None:
-    """Rename, reorder or (de)activate a category; its code stays. A deactivated category
-    is no longer offered for new cases; existing cases keep it. Raises NotAllowed."""
+def update_category(
+    category: Category, *, name: str, sort_order: int, is_active: bool, actor: User | None
+) -> None:
+    """Rename, reorder or (de)activate a category; its code stays (audited as
+    "category.update" with the fields that changed). A deactivated category is no longer
+    offered for new cases; existing cases keep it. Raises NotAllowed."""
+    before = _category_state(category)
     category.name = _check_category_name(name, exclude_id=category.id)
     category.sort_order = sort_order
     category.is_active = is_active
     db.session.flush()
+    record_change(
+        "category.update",
+        actor=actor,
+        target_type="category",
+        target_id=category.id,
+        before=before,
+        after=_category_state(category),
+    )

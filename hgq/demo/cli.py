@@ -30,6 +30,8 @@ KINDS = (
 )
 ROLE_ORDER = (
     Role.ADMIN,
+    Role.SECURITY_ADMIN,
+    Role.AUDIT_ADMIN,
     Role.COMMITTEE,
     Role.LEADER,
     Role.OFFICER,

@@ -31,6 +31,9 @@ DEPARTMENTS: tuple[tuple[str, bool, str], ...] = (
 STAFF: tuple[tuple[str, str, str, str, str], ...] = (
     ("admin", "周雨婷", "admin", "党政综合办公室", "13874500101"),
     ("committee1", "谭志刚", "committee", "党政综合办公室", "13874500102"),
+    # 三员分立: the security and audit administrators (the setting itself is off).
+    ("secadmin", "彭海燕", "secadmin", "党政综合办公室", "13874500103"),
+    ("auditor", "石立新", "auditadmin", "党政综合办公室", "13874500104"),
     ("leader1", "杨建华", "leader", "经济发展局", "13874500111"),
     ("leader2", "舒卫东", "leader", "招商合作局", "13874500112"),
     ("leader3", "蒋丽娟", "leader", "科技创新和人才局", "13874500113"),

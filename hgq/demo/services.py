@@ -111,7 +111,7 @@ def _ensure_departments(created: Counter[str]) -> dict[str, Department]:
         department = db.session.scalar(sa.select(Department).where(Department.name == name))
         if department is None:
             department = accounts.create_department(
-                name=name, is_industry=is_industry, description=duties
+                name=name, is_industry=is_industry, description=duties, actor=None
             )
             created["departments"] += 1
         departments[name] = department
@@ -124,7 +124,7 @@ def _ensure_tags(created: Counter[str]) -> dict[str, Tag]:
     for name in data.TAG_NAMES:
         tag = db.session.scalar(sa.select(Tag).where(Tag.name == name))
         if tag is None:
-            tag = enterprises.create_tag(name)
+            tag = enterprises.create_tag(name, actor=None)
             created["tags"] += 1
         tags[name] = tag
     return tags
@@ -151,6 +151,7 @@ def _ensure_staff(
             phone=phone,
             department_id=departments[department].id,
             must_change_password=False,  # demo accounts keep the documented password
+            actor=None,
         )
         created["users"] += 1
     return user
@@ -169,6 +170,7 @@ def _ensure_enterprise(
             contact_name=spec["contact_name"],
             contact_phone=spec["contact_phone"],
             tag_ids=[tags[t].id for t in spec["tags"]],
+            actor=None,
         )
         created["enterprises"] += 1
     return firm
@@ -184,7 +186,11 @@ def _ensure_project(
     )
     if exists is None:
         enterprises.create_project(
-            firm, name=name, investment=Decimal(investment), stage=ProjectStage(stage)
+            firm,
+            name=name,
+            investment=Decimal(investment),
+            stage=ProjectStage(stage),
+            actor=None,
         )
         created["projects"] += 1
 
@@ -202,6 +208,7 @@ def _ensure_enterprise_account(
             phone=firm.contact_phone,
             enterprise_id=firm.id,
             must_change_password=False,
+            actor=None,
         )
         created["users"] += 1
 

@@ -96,7 +96,10 @@ def enterprise_new() -> str | Response:
     form.tags.choices = _tag_choices()
     if form.validate_on_submit():
         try:
-            enterprise = services.create_enterprise(**_enterprise_fields(form))  # type: ignore[arg-type]
+            enterprise = services.create_enterprise(
+                **_enterprise_fields(form),  # type: ignore[arg-type]
+                actor=current_user,
+            )
         except DomainError as exc:
             refuse(form, exc)
         else:
@@ -121,6 +124,7 @@ def enterprise_edit(enterprise_id: int) -> str | Response:
                 expected_version=form.loaded_version(),
                 is_active=form.is_active.data,
                 **_enterprise_fields(form),  # type: ignore[arg-type]
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)
@@ -144,6 +148,7 @@ def project_new(enterprise_id: int) -> str | Response:
                 name=form.name.data,
                 investment=form.investment.data,
                 stage=form.stage.data,
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)
@@ -167,6 +172,7 @@ def project_edit(project_id: int) -> str | Response:
                 name=form.name.data,
                 investment=form.investment.data,
                 stage=form.stage.data,
+                actor=current_user,
             )
         except DomainError as exc:
             refuse(form, exc)
@@ -186,7 +192,7 @@ def tags() -> str | Response:
     form = TagForm()
     if form.validate_on_submit():
         try:
-            tag = services.create_tag(form.name.data)
+            tag = services.create_tag(form.name.data, actor=current_user)
         except DomainError as exc:
             refuse(form, exc)
         else:
@@ -212,7 +218,12 @@ def tag_interval(tag_id: int) -> Response:
         for message in form.contact_interval_days.errors or ["提交的内容有误"]:
             flash(str(message), "danger")
         return redirect(url_for(".tags"))
-    services.set_tag_contact_interval(tag, form.contact_interval_days.data)
+    try:
+        services.set_tag_contact_interval(tag, form.contact_interval_days.data, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return redirect(url_for(".tags"))
     db.session.commit()
     days = tag.contact_interval_days
     flash(f"“{tag.name}”的联络周期已设为{f'{days}天' if days else '默认'}。", "success")
@@ -304,7 +315,11 @@ def assignment_end(assignment_id: int) -> str | Response:
     end_form = EndAssignmentForm()
     if end_form.validate_on_submit():
         try:
-            services.end_assignment(assignment, end_date=end_form.end_date.data)  # type: ignore[arg-type]
+            services.end_assignment(
+                assignment,
+                end_date=end_form.end_date.data,  # type: ignore[arg-type]
+                actor=current_user,
+            )
         except DomainError as exc:
             refuse(end_form, exc)
         else:

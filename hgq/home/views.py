@@ -32,10 +32,15 @@ bp = Blueprint("home", __name__)
 @access.signed_in
 def index() -> str | Response:
     """Each role lands on the page that fits it; a user with several roles lands on the
-    highest (admin, committee, leader, officer, department, enterprise)."""
+    highest (admin, committee, leader, officer, department, enterprise); the security
+    and audit admins (held alone) on their one page."""
     user = current_user
     if user.has_role(Role.ADMIN):
         return redirect(url_for("admin.dashboard"))
+    if user.has_role(Role.SECURITY_ADMIN):
+        return redirect(url_for("admin_security.index"))
+    if user.has_role(Role.AUDIT_ADMIN):
+        return redirect(url_for("audit.index"))
     if user.has_role(Role.COMMITTEE):
         return _committee_home()
     if user.has_role(Role.LEADER, Role.OFFICER):

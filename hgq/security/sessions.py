@@ -1,6 +1,7 @@
 """Session lifetime: an idle timeout and an absolute lifetime for signed-in sessions,
-ending every session of a user at sign-out, and holding a user who must change his
-password (hgq.security.passwords) on the account page until he has.
+ending every session of a user at sign-out, holding a user who must change his
+password (hgq.security.passwords) on the account page until he has, and then one whom
+the setting requires to use two-factor sign-in (hgq.security.totp) on its set-up page.
 
 The session cookie is signed, so the two times it carries (when the session began,
 when it was last used) cannot be altered by the browser. Every request of a signed-in
@@ -21,10 +22,14 @@ from werkzeug.wrappers import Response
 from hgq.accounts.models import User
 from hgq.db import utcnow
 from hgq.extensions import db
+from hgq.security import totp
 from hgq.security.passwords import change_required
 
 # What a user who must change his password may still reach.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.account", "auth.logout", "static"})
+# What a user whom the setting requires to use two-factor sign-in (hgq.security.totp)
+# may reach before he has set it up.
+TOTP_SETUP_ENDPOINTS = frozenset({"two_factor.setup", "auth.logout", "static"})
 
 STARTED = "hgq_started"
 SEEN = "hgq_seen"
@@ -69,6 +74,9 @@ def _check_session() -> Response | None:
     if reason and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         flash(reason, "warning")
         return redirect(url_for("auth.account"))
+    if request.endpoint not in TOTP_SETUP_ENDPOINTS and totp.must_enrol(current_user):
+        flash("系统要求管理员和工委管委账号使用两步验证，请先完成设置。", "warning")
+        return redirect(url_for("two_factor.setup"))
     return None
 
 

@@ -10,7 +10,9 @@ Rules (settings in hgq.config):
 - Every refusal says the same for a wrong username, a wrong password and a disabled
   account; the lock message is given for any username, existing or not.
 
-The web login and ``POST /api/v1/tokens`` both sign in through :func:`sign_in`.
+The web login and ``POST /api/v1/tokens`` both sign in through :func:`check_credentials`
+and :func:`record_success`; a wrong two-factor code (:mod:`hgq.security.totp`) counts
+as a failure of the username like a wrong password.
 """
 
 from __future__ import annotations
@@ -97,9 +99,9 @@ def _record(username: str, ip: str, kind: AttemptKind, now: datetime) -> None:
     db.session.flush()
 
 
-def sign_in(username: str, password: str, ip: str, now: datetime) -> User:
-    """The user for these credentials, recording the attempt; SignInRefused otherwise.
-    The caller commits in both cases (a refusal's record must be kept)."""
+def check_not_throttled(username: str, ip: str, now: datetime) -> None:
+    """Refuse (SignInRefused 429, audited) while ``ip`` is blocked or ``username`` is
+    locked; checked before any password or code, so guessing on goes nowhere."""
     if _address_blocked(ip, now):
         record_audit("auth.login_throttled", actor=None, target_type="ip", target_id=ip)
         raise SignInRefused("登录失败次数过多，请稍后再试。", 429)
@@ -113,19 +115,48 @@ def sign_in(username: str, password: str, ip: str, now: datetime) -> User:
             "或联系系统管理员解锁。",
             429,
         )
+
+
+def count_failure(username: str, ip: str, now: datetime) -> None:
+    """Count a failed attempt (a wrong password, or a wrong two-factor code) towards the
+    lockout of ``username`` and the limit of ``ip``; audits ``auth.lockout`` when this
+    failure locks the username. The caller audits the failure itself."""
+    _record(username, ip, AttemptKind.FAILURE, now)
+    if locked_until(username, now) is not None:
+        record_audit(
+            "auth.lockout", actor=None, target_type="username", target_id=_key(username)[:40]
+        )
+
+
+def check_credentials(username: str, password: str, ip: str, now: datetime) -> User:
+    """The first factor: the user for these credentials, or SignInRefused (a failure is
+    counted and audited). A success is *not* recorded yet: the caller finishes with
+    :func:`record_success` once every factor is right (so a right password alone does
+    not clear the failures of wrong two-factor codes). The caller commits either way."""
+    check_not_throttled(username, ip, now)
     user = authenticate(username, password)
     if user is None:
-        _record(username, ip, AttemptKind.FAILURE, now)
         record_audit(
             "auth.login_failed", actor=None, target_type="username", target_id=_key(username)[:40]
         )
-        if locked_until(username, now) is not None:
-            record_audit(
-                "auth.lockout", actor=None, target_type="username", target_id=_key(username)[:40]
-            )
+        count_failure(username, ip, now)
         raise SignInRefused(BAD_CREDENTIALS, 401)
-    _record(username, ip, AttemptKind.SUCCESS, now)
+    return user
+
+
+def record_success(user: User, ip: str, now: datetime) -> None:
+    """``user`` has signed in: his earlier failures no longer count; audited."""
+    _record(user.username, ip, AttemptKind.SUCCESS, now)
     record_audit("auth.login", actor=user, target_type="user", target_id=user.id)
+
+
+def sign_in(username: str, password: str, ip: str, now: datetime) -> User:
+    """The user for these credentials, recording the attempt; SignInRefused otherwise.
+    For a password-only sign-in (a two-factor user's goes through
+    :func:`check_credentials`, then :mod:`hgq.security.totp`). The caller commits in
+    both cases (a refusal's record must be kept)."""
+    user = check_credentials(username, password, ip, now)
+    record_success(user, ip, now)
     return user
 
 
@@ -133,3 +164,37 @@ def unlock(user: User, actor: User, now: datetime) -> None:
     """An administrator lifts the lock on ``user``'s username."""
     _record(user.username, "", AttemptKind.UNLOCK, now)
     record_audit("auth.unlock", actor=actor, target_type="user", target_id=user.id)
+
+
+def locked_accounts(now: datetime) -> list[tuple[str, datetime, User | None]]:
+    """Every username locked at ``now`` as (username, lock end, its account or None for
+    a name that matches no account — a sign of guessing), soonest end last. One query:
+    failures in the window after the username's last success or unlock, grouped."""
+    window = now - _minutes("LOGIN_FAILURE_WINDOW_MINUTES")
+    reset = sa.orm.aliased(LoginAttempt)
+    last_reset = (
+        sa.select(sa.func.max(reset.at))
+        .where(
+            reset.username == LoginAttempt.username,
+            reset.kind.in_([AttemptKind.SUCCESS, AttemptKind.UNLOCK]),
+        )
+        .scalar_subquery()
+    )
+    failures = (
+        sa.select(LoginAttempt.username, sa.func.max(LoginAttempt.at).label("last"))
+        .where(
+            LoginAttempt.kind == AttemptKind.FAILURE,
+            LoginAttempt.at > window,
+            sa.or_(last_reset.is_(None), LoginAttempt.at > last_reset),
+        )
+        .group_by(LoginAttempt.username)
+        .having(sa.func.count(LoginAttempt.id) >= int(current_app.config["LOGIN_MAX_FAILURES"]))
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(failures.c.username, failures.c.last, User)
+        .outerjoin(User, sa.func.lower(User.username) == failures.c.username)
+        .order_by(failures.c.last.desc())
+    ).all()
+    lock = _minutes("LOGIN_LOCK_MINUTES")
+    return [(name, last + lock, user) for name, last, user in rows if last + lock > now]

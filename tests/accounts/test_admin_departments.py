@@ -35,7 +35,7 @@ def bureau(app, zone) -> int:  # type: ignore[no-untyped-def]
         for name in ("gxj1", "gxj2", "gxj3"):
             factories.make_user(name, Role.DEPARTMENT, department_id=department.id)
         gone = db.session.scalar(sa.select(User).where(User.username == "gxj3"))
-        services.deactivate_user(gone, db.session.get(User, zone.admin))
+        services.deactivate_user(gone, actor=db.session.get(User, zone.admin))
         db.session.commit()
         return department.id
 
@@ -163,6 +163,7 @@ def test_edit_with_stale_version_reports_a_conflict(app, bureau, auth, client):
             is_industry=True,
             description="",
             is_active=True,
+            actor=None,
         )
         db.session.commit()
     response = client.post(f"/admin/departments/{bureau}/edit", data=data)

@@ -86,7 +86,7 @@ def test_list_search_and_filters(app, zone, auth, client, query, present, absent
     with app.app_context():
         factories.make_user("phoned", Role.OFFICER, phone="13700001234")
         gone = factories.make_user("gone", Role.OFFICER)
-        services.deactivate_user(gone, db.session.get(User, zone.admin))
+        services.deactivate_user(gone, actor=db.session.get(User, zone.admin))
         db.session.commit()
     auth.login("admin")
     page = client.get(f"/admin/users?{query}").get_data(as_text=True)
@@ -100,7 +100,7 @@ def test_list_paginates(app, zone, auth, client):
     app.config["ITEMS_PER_PAGE"] = 4
     auth.login("admin")
     first = client.get("/admin/users").get_data(as_text=True)
-    assert "共 9 条，第 1/3 页" in first
+    assert "共 11 条，第 1/3 页" in first
     last = client.get("/admin/users?page=3").get_data(as_text=True)
     # Newest first: the last page holds the oldest account.
     assert ">admin</a>" in last
@@ -195,8 +195,8 @@ def test_create_refuses_bad_input_at_the_field(app, zone, auth, client, changes,
 
 def test_user_form_offers_active_departments_and_the_users_own(app, zone, auth, client):
     with app.app_context():
-        services.create_department(name="在用的部门")
-        closed = services.create_department(name="已撤销的部门")
+        services.create_department(name="在用的部门", actor=None)
+        closed = services.create_department(name="已撤销的部门", actor=None)
         factories.make_user("old_dept", Role.DEPARTMENT, department_id=closed.id)
         closed.is_active = False
         db.session.commit()
@@ -238,6 +238,7 @@ def test_edit_with_stale_version_reports_a_conflict(app, zone, auth, client):
             roles=user.roles,
             department_id=None,
             enterprise_id=None,
+            actor=None,
         )
         db.session.commit()
     response = client.post(f"/admin/users/{zone.officer2}/edit", data=data)

@@ -51,8 +51,8 @@ def test_deactivated_user_cannot_log_in(app, zone, auth):
         from hgq.enterprises.services import end_assignment
 
         current = db.session.scalar(db.select(Assignment).where(Assignment.officer_id == user.id))
-        end_assignment(current, end_date=current.start_date)
-        services.deactivate_user(user, db.session.get(User, zone.admin))
+        end_assignment(current, end_date=current.start_date, actor=None)
+        services.deactivate_user(user, actor=db.session.get(User, zone.admin))
         db.session.commit()
     response = auth.login("officer2")
     assert GENERIC in response.get_data(as_text=True)
@@ -62,7 +62,9 @@ def test_deactivation_ends_open_sessions(app, zone, client):
     client.post("/login", data={"username": "dept1", "password": PASSWORD})
     assert client.get("/").status_code == 200
     with app.app_context():
-        services.deactivate_user(db.session.get(User, zone.dept1), db.session.get(User, zone.admin))
+        services.deactivate_user(
+            db.session.get(User, zone.dept1), actor=db.session.get(User, zone.admin)
+        )
         db.session.commit()
     response = client.get("/")
     assert response.status_code == 302

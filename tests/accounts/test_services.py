@@ -23,7 +23,11 @@ def test_admin_cannot_drop_own_admin_role(app, zone):
     with app.app_context():
         admin = db.session.get(User, zone.admin)
         services.create_user(
-            username="admin2", name="第二管理员", password=PASSWORD, roles=[Role.ADMIN]
+            username="admin2",
+            name="第二管理员",
+            password=PASSWORD,
+            roles=[Role.ADMIN],
+            actor=None,
         )
         with pytest.raises(NotAllowed, match="自己的系统管理员角色") as caught:
             services.update_user(
@@ -43,15 +47,17 @@ def test_refusals_name_their_field(app, zone):
     with app.app_context():
         with pytest.raises(NotAllowed) as caught:
             services.create_user(
-                username="Officer1", name="x", password=PASSWORD, roles=[Role.OFFICER]
+                username="Officer1", name="x", password=PASSWORD, roles=[Role.OFFICER], actor=None
             )
         assert caught.value.field == "username"
         with pytest.raises(NotAllowed) as caught:
-            services.create_user(username="new1", name="x", password="short", roles=[Role.OFFICER])
+            services.create_user(
+                username="new1", name="x", password="short", roles=[Role.OFFICER], actor=None
+            )
         assert caught.value.field == "password"
         with pytest.raises(NotAllowed) as caught:
             services.create_user(
-                username="new2", name="x", password=PASSWORD, roles=[Role.ENTERPRISE]
+                username="new2", name="x", password=PASSWORD, roles=[Role.ENTERPRISE], actor=None
             )
         assert caught.value.field == "enterprise_id"
 
@@ -62,5 +68,5 @@ def test_authenticate_refuses_inactive_and_wrong(app, zone):
         assert services.authenticate("officer1", "nope-nope") is None
         assert services.authenticate("ghost", PASSWORD) is None
         dept = db.session.get(User, zone.dept1)
-        services.deactivate_user(dept, db.session.get(User, zone.admin))
+        services.deactivate_user(dept, actor=db.session.get(User, zone.admin))
         assert services.authenticate("dept1", PASSWORD) is None

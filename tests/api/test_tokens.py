@@ -130,7 +130,7 @@ def test_password_reset_ends_his_tokens(app, zone, client):
     api = Api(client, "officer2")
     assert api.get("/me").status_code == 200
     with app.app_context():
-        reset_password(db.session.get(User, zone.officer2), "brand-new-pass-1")
+        reset_password(db.session.get(User, zone.officer2), "brand-new-pass-1", actor=None)
         db.session.commit()
     assert_error(api.get("/me"), 401, "unauthorized")
 

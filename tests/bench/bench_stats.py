@@ -43,7 +43,9 @@ DAY = timedelta(days=1)
 
 
 def _people() -> tuple[list[int], list[int], list[int], int]:
-    departments = [accounts.create_department(name=f"基准部门{i}").id for i in range(10)]
+    departments = [
+        accounts.create_department(name=f"基准部门{i}", actor=None).id for i in range(10)
+    ]
     officers = [
         accounts.create_user(
             username=f"bench_o{i}",
@@ -51,6 +53,7 @@ def _people() -> tuple[list[int], list[int], list[int], int]:
             password=factories.PASSWORD,
             roles=(Role.OFFICER,),
             department_id=departments[i % 10],
+            actor=None,
         ).id
         for i in range(60)
     ]
@@ -60,6 +63,7 @@ def _people() -> tuple[list[int], list[int], list[int], int]:
             name=f"领导{i}",
             password=factories.PASSWORD,
             roles=(Role.LEADER,),
+            actor=None,
         ).id
         for i in range(20)
     ]

@@ -77,7 +77,7 @@ def test_list_counts_in_one_query(app, admin, client):
         client.get("/admin/categories")
     for n in range(5):
         with app.app_context():
-            services.create_category(code=f"extra_{n}", name=f"额外{n}")
+            services.create_category(code=f"extra_{n}", name=f"额外{n}", actor=None)
             db.session.commit()
             make_case(admin.ent_a, admin.officer1)
     with counting_queries(app) as many:
@@ -176,8 +176,8 @@ def test_deactivated_category_leaves_the_new_case_form(app, admin, auth, client)
 def test_services_check_what_the_form_checks(app, zone):
     with app.app_context():
         with pytest.raises(NotAllowed) as caught:
-            services.create_category(code="Bad Code", name="坏代码")
+            services.create_category(code="Bad Code", name="坏代码", actor=None)
         assert caught.value.field == "code"
         with pytest.raises(NotAllowed) as caught:
-            services.create_category(code="ok", name="   ")
+            services.create_category(code="ok", name="   ", actor=None)
         assert caught.value.field == "name"

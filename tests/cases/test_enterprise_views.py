@@ -44,6 +44,7 @@ def make_project(app, enterprise_id: int, name: str) -> int:
             name=name,
             investment=Decimal(1000),
             stage=ProjectStage.STARTED,
+            actor=None,
         )
         db.session.commit()
         return project.id

@@ -336,13 +336,14 @@ def test_new_case_with_a_project(app, zone, auth, client):
     with app.app_context():
         enterprise = db.session.get(Enterprise, zone.ent_a)
         project = enterprise_services.create_project(
-            enterprise, name="二期扩建", investment=5000, stage=ProjectStage.SIGNED
+            enterprise, name="二期扩建", investment=5000, stage=ProjectStage.SIGNED, actor=None
         )
         other = enterprise_services.create_project(
             db.session.get(Enterprise, zone.ent_b),
             name="乙企业项目",
             investment=1,
             stage=ProjectStage.SIGNED,
+            actor=None,
         )
         db.session.commit()
         project_id, other_id = project.id, other.id

@@ -168,7 +168,16 @@ def test_output_lists_the_accounts(demo):
     assert "http://127.0.0.1:5000" in out
     assert PASSWORD in out
     assert "仅供演示评估使用" in out
-    for label in ("系统管理员", "工委管委", "包保领导", "包保责任人", "行业部门", "企业用户"):
+    for label in (
+        "系统管理员",
+        "安全管理员",
+        "审计管理员",
+        "工委管委",
+        "包保领导",
+        "包保责任人",
+        "行业部门",
+        "企业用户",
+    ):
         assert f"【{label}】" in out
     for username in ALL_USERNAMES:
         assert f"  {username} " in out

@@ -44,7 +44,7 @@ def count(app, model) -> int:
 
 def make_tag(app, name: str, *enterprise_ids: int) -> int:
     with app.app_context():
-        tag = services.create_tag(name)
+        tag = services.create_tag(name, actor=None)
         for enterprise_id in enterprise_ids:
             enterprise = db.session.get(Enterprise, enterprise_id)
             enterprise.tags.append(tag)
@@ -56,7 +56,11 @@ def make_project(app, enterprise_id: int, name: str = "扩产项目") -> int:
     with app.app_context():
         enterprise = db.session.get(Enterprise, enterprise_id)
         project = services.create_project(
-            enterprise, name=name, investment=Decimal("1200.50"), stage=ProjectStage.SIGNED
+            enterprise,
+            name=name,
+            investment=Decimal("1200.50"),
+            stage=ProjectStage.SIGNED,
+            actor=None,
         )
         db.session.commit()
         return project.id
@@ -90,6 +94,7 @@ def test_list_search_and_filters(app, zone, auth, client):
             contact_phone="",
             tag_ids=[],
             is_active=False,
+            actor=None,
         )
         db.session.commit()
     auth.login("admin")

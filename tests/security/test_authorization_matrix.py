@@ -35,12 +35,16 @@ from hgq.visits.services import record_visit
 from tests import factories
 from tests.factories import PASSWORD
 
-ROLES = ["anon", "admin", "committee1", "leader1", "officer1", "dept1", "ent_a", "ent_b"]
+ROLES = ["anon", "admin", "secadmin", "auditor", "committee1", "leader1", "officer1", "dept1",
+         "ent_a", "ent_b"]  # fmt: skip
 
 ALL = dict.fromkeys(ROLES, "allow")
 SIGNED_IN = {**ALL, "anon": "login"}
 ADMIN = {**dict.fromkeys(ROLES, "deny"), "anon": "login", "admin": "allow"}
-STAFF = {**SIGNED_IN, "ent_a": "deny", "ent_b": "deny"}
+STAFF = {**SIGNED_IN, "ent_a": "deny", "ent_b": "deny", "secadmin": "deny", "auditor": "deny"}
+# 三员分立 is off here: the system admin shares these with the security / audit admin.
+SECURITY = {**ADMIN, "secadmin": "allow"}
+AUDIT = {**ADMIN, "auditor": "allow"}
 STAFF_NO_DEPT = {**STAFF, "dept1": "deny"}
 COVERAGE = {**STAFF_NO_DEPT}  # admin, committee, leader, officer
 OFFICER_LEADER = {**STAFF_NO_DEPT, "admin": "deny", "committee1": "deny"}
@@ -66,7 +70,8 @@ _fill(ALL, "GET static", "GET auth.login", "POST auth.login", "GET api.openapi")
 _fill(SIGNED_IN, "GET home.index", "GET auth.account", "POST auth.account", "POST auth.logout",
       "GET notifications.index", "POST notifications.read_all")  # fmt: skip
 _fill(ADMIN, *[])  # admin pages are added below from the URL map
-_fill(ADMIN, "GET audit.index", "GET audit.export")
+_fill(AUDIT, "GET audit.index", "GET audit.export")
+_fill(SECURITY, "POST admin_accounts.user_unlock")
 _fill(STAFF, "GET home.board", "GET points.index", "GET points.rankings",
       "GET points.rankings_xlsx")  # fmt: skip
 _fill(COVERAGE, "GET cases.index", "GET enterprises.index", "GET stats.index",
@@ -89,6 +94,12 @@ _fill(ASSESSORS, "GET points.appeals", "POST points.decide", "GET points.adjust"
 _fill({**dict.fromkeys(ROLES, "deny"), "anon": "login", "officer1": "allow"}, "POST points.appeal")
 _fill({**dict.fromkeys(ROLES, "deny"), "anon": "login", "officer1": "allow"},
       "POST notifications.open_")  # fmt: skip
+# 两步验证: the code step of a sign-in (without a pending sign-in: back to /login), one's
+# own set-up, and the security admin's reset and setting.
+_fill(ALL, "GET auth.login_two_factor", "POST auth.login_two_factor")
+_fill(SIGNED_IN, "GET two_factor.setup", "POST two_factor.setup", "POST two_factor.disable")
+_fill(SECURITY, "POST admin_two_factor.reset", "GET admin_security.two_factor",
+      "POST admin_security.two_factor")  # fmt: skip
 
 
 def _zone_objects(zone: SimpleNamespace) -> dict[str, object]:
@@ -199,6 +210,8 @@ def expected_for(key: str, role: str) -> str:
     endpoint = key.split()[1]
     if key in EXPECTED:
         return EXPECTED[key][role]
+    if endpoint.startswith("admin_security."):
+        return SECURITY[role]
     if endpoint.startswith("admin"):
         return ADMIN[role]
     if endpoint.startswith("api."):

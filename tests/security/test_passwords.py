@@ -60,7 +60,7 @@ def test_recent_passwords_cannot_be_reused(app, zone):
 
 def test_a_reset_must_be_changed_at_the_next_sign_in(app, zone, client, auth):
     with app.app_context():
-        services.reset_password(_user(zone.officer1), "Reset-by-admin-1")
+        services.reset_password(_user(zone.officer1), "Reset-by-admin-1", actor=None)
         db.session.commit()
     auth.login("officer1", "Reset-by-admin-1")
     response = client.get("/cases/")
@@ -88,7 +88,11 @@ def test_a_reset_must_be_changed_at_the_next_sign_in(app, zone, client, auth):
 def test_new_accounts_must_change_demo_accounts_need_not(app, zone):
     with app.app_context():
         made = services.create_user(
-            username="newbie", name="新人", password="Initial-pass-1", roles=[Role.OFFICER]
+            username="newbie",
+            name="新人",
+            password="Initial-pass-1",
+            roles=[Role.OFFICER],
+            actor=None,
         )
         assert change_required(made, utcnow())
         demo_like = factories.make_user("demo_like", Role.OFFICER)
