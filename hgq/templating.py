@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from hgq.access.security import can_manage_security, can_read_audit
 from hgq.accounts.models import STAFF_ROLES, Role, User
-from hgq.security.duties import can_manage_security, can_read_audit
 from hgq.timeutil import to_local
 
 

@@ -30,6 +30,11 @@ Weekly checklists (每周清单):
 - his leaders (those who currently lead an enterprise he covers) see it, review it
   and remind him; committee and admin see every officer's.
 
+Security and the audit trail (三员分立, :mod:`hgq.access.security`):
+- the security admin runs the security settings and lockouts, the audit admin reads
+  the audit trail; both roles are held alone and see none of the zone's work;
+- the system admin does both too, unless separation of duties is on.
+
 Objects that exist but are not visible answer 404, exactly like missing ones.
 Every view carries one of the decorators below; a test fails for any view without one.
 """
@@ -44,13 +49,13 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
 
+from hgq.access.security import can_manage_security, can_read_audit
 from hgq.accounts.models import STAFF_ROLES, Role, User
 from hgq.cases.models import Attachment, Case, CaseStatus
 from hgq.cases.workflow import TOP_LEVEL, Relation
 from hgq.enterprises.cover_queries import covering_where
 from hgq.enterprises.models import Assignment, Enterprise
 from hgq.extensions import db
-from hgq.security.duties import can_manage_security, can_read_audit
 from hgq.visits.models import Visit
 
 F = TypeVar("F", bound=Callable[..., Any])

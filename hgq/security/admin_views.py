@@ -1,6 +1,6 @@
 """The security pages (安全管理): overview with locked accounts, 三员分立, and the
 password policy (口令策略). The system admin's unless separation of duties is on, then
-the security admin's (:func:`hgq.security.duties.can_manage_security`)."""
+the security admin's (:func:`hgq.access.can_manage_security`)."""
 
 from __future__ import annotations
 

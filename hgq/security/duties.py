@@ -9,7 +9,8 @@ audit trail is read by nobody who can change the system.
 
 Turning the setting on is refused unless an active security admin and an active audit
 admin exist, and while it is on the last of either cannot be deactivated or lose the
-role (see ``hgq.accounts.services``) — otherwise nobody could turn it off again.
+role (see ``hgq.accounts.services``) — otherwise nobody could turn it off again. Who
+may do what under the setting is decided in :mod:`hgq.access.security`.
 """
 
 from __future__ import annotations
@@ -27,20 +28,6 @@ SEPARATION_KEY = "security.separation_of_duties"
 def separation_of_duties() -> bool:
     """True when 三员分立 is on."""
     return bool(get_setting(SEPARATION_KEY, False))
-
-
-def can_manage_security(user: User) -> bool:
-    """Password policy, two-factor requirement, unlocking accounts, this setting."""
-    if user.has_role(Role.SECURITY_ADMIN):
-        return True
-    return user.has_role(Role.ADMIN) and not separation_of_duties()
-
-
-def can_read_audit(user: User) -> bool:
-    """The audit page and its export."""
-    if user.has_role(Role.AUDIT_ADMIN):
-        return True
-    return user.has_role(Role.ADMIN) and not separation_of_duties()
 
 
 def active_holders(role: Role) -> int:
