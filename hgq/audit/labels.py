@@ -94,7 +94,8 @@ FIELD_LABELS = {
     "enterprise_id": "企业编号",
     "active": "在用",
     "is_active": "启用",
-    "must_change_password": "须修改密码",
+    # A field's label, not a password: hence the nosec.
+    "must_change_password": "须修改密码",  # nosec B105
     "is_industry": "行业部门",
     "description": "说明",
     "code": "代码",
